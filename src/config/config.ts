@@ -1,0 +1,178 @@
+// Typed server configuration. Every option has a default with a doc comment, can be set by a
+// command-line flag or an environment variable (flag wins), and is validated before anything
+// starts, so a bad value stops the start with a message naming the option.
+
+export interface ServerConfig {
+  /** Address to listen on. Default 127.0.0.1: a development server is not exposed by accident. */
+  host: string;
+  /** TCP port. 0 picks a free port (tests use it). Default 9230. */
+  port: number;
+  /** Folder for the embedded SQLite database and the server's secret keys. Default ./data. */
+  dataDir: string;
+  /** A postgres:// URL selects PostgreSQL instead of the embedded SQLite store. */
+  databaseUrl: string | undefined;
+  /** Region used in generated pool ids (`<region>_<id>`) and ARNs. Default us-east-1. */
+  region: string;
+  /** Public base URL (token issuer, links in messages). Default http://HOST:PORT. */
+  publicUrl: string | undefined;
+  /**
+   * Development mode: exposes the message inspection endpoints (/_aws/ses, /_aws/sns) and
+   * prints one line per sent message with the destination masked. Never on by default.
+   */
+  dev: boolean;
+  /** JSON file declaring pools, clients and users to create at start if they do not exist. */
+  seedFile: string | undefined;
+  /**
+   * SigV4 credentials for admin operations, as `ACCESS_KEY_ID:SECRET` pairs separated by
+   * commas. Empty means local-development mode: any well-formed SigV4 header is accepted.
+   */
+  accessKeys: ReadonlyMap<string, string>;
+  /**
+   * Allow listening on a non-loopback address without access keys. Off by default: without
+   * keys anyone who can reach the port can administer every pool.
+   */
+  allowUnauthenticatedAdmin: boolean;
+  /** Largest accepted request body in bytes. Default 64 KiB: no Cognito request comes near it. */
+  maxBodyBytes: number;
+  /** Log level for the pino logger (fatal, error, warn, info, debug, trace, silent). */
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+/** One option: its flag name, env var, and how to parse it. */
+interface OptionSpec<K extends keyof ServerConfig> {
+  key: K;
+  flag: string;
+  env: string;
+  parse: (raw: string, flag: string) => ServerConfig[K];
+}
+
+const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+function parsePort(raw: string, flag: string): number {
+  if (!/^\d+$/.test(raw) || Number(raw) > 65535) {
+    throw new ConfigError(`${flag} must be a whole number from 0 to 65535, got '${raw}'`);
+  }
+  return Number(raw);
+}
+
+function parseBool(raw: string, flag: string): boolean {
+  if (['1', 'true', 'yes', 'on', ''].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${flag} must be true or false, got '${raw}'`);
+}
+
+function parseRegion(raw: string, flag: string): string {
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(raw)) {
+    throw new ConfigError(`${flag} must look like an AWS region (us-east-1), got '${raw}'`);
+  }
+  return raw;
+}
+
+function parseUrl(raw: string, flag: string): string {
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+    return raw.replace(/\/+$/, '');
+  } catch {
+    throw new ConfigError(`${flag} must be an http(s) URL, got '${raw}'`);
+  }
+}
+
+function parseDatabaseUrl(raw: string, flag: string): string {
+  if (!/^postgres(ql)?:\/\//.test(raw)) {
+    throw new ConfigError(`${flag} must be a postgres:// URL (leave it unset for the embedded SQLite store)`);
+  }
+  return raw;
+}
+
+function parseAccessKeys(raw: string, flag: string): ReadonlyMap<string, string> {
+  const keys = new Map<string, string>();
+  for (const pair of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const i = pair.indexOf(':');
+    const id = pair.slice(0, i);
+    const secret = pair.slice(i + 1);
+    if (i <= 0 || !/^[A-Z0-9]{16,128}$/.test(id) || secret.length < 16) {
+      // The value is not echoed: it holds secrets.
+      throw new ConfigError(`${flag} must be ACCESS_KEY_ID:SECRET pairs (key id 16+ upper-case letters or digits, secret 16+ characters)`);
+    }
+    keys.set(id, secret);
+  }
+  return keys;
+}
+
+function parseBodyLimit(raw: string, flag: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1024 || n > 16 * 1024 * 1024) {
+    throw new ConfigError(`${flag} must be a byte count from 1024 to 16777216, got '${raw}'`);
+  }
+  return n;
+}
+
+const OPTIONS: OptionSpec<keyof ServerConfig>[] = [
+  { key: 'host', flag: '--host', env: 'USERPOOL_HOST', parse: (r) => r },
+  { key: 'port', flag: '--port', env: 'USERPOOL_PORT', parse: parsePort },
+  { key: 'dataDir', flag: '--data-dir', env: 'USERPOOL_DATA_DIR', parse: (r) => r },
+  { key: 'databaseUrl', flag: '--database-url', env: 'USERPOOL_DATABASE_URL', parse: parseDatabaseUrl },
+  { key: 'region', flag: '--region', env: 'USERPOOL_REGION', parse: parseRegion },
+  { key: 'publicUrl', flag: '--public-url', env: 'USERPOOL_PUBLIC_URL', parse: parseUrl },
+  { key: 'dev', flag: '--dev', env: 'USERPOOL_DEV', parse: parseBool },
+  { key: 'seedFile', flag: '--seed', env: 'USERPOOL_SEED', parse: (r) => r },
+  { key: 'accessKeys', flag: '--access-keys', env: 'USERPOOL_ACCESS_KEYS', parse: parseAccessKeys },
+  { key: 'allowUnauthenticatedAdmin', flag: '--allow-unauthenticated-admin', env: 'USERPOOL_ALLOW_UNAUTHENTICATED_ADMIN', parse: parseBool },
+  { key: 'maxBodyBytes', flag: '--max-body-bytes', env: 'USERPOOL_MAX_BODY_BYTES', parse: parseBodyLimit },
+  {
+    key: 'logLevel', flag: '--log-level', env: 'USERPOOL_LOG_LEVEL',
+    parse: (r, flag) => {
+      if (!LOG_LEVELS.has(r)) throw new ConfigError(`${flag} must be one of ${[...LOG_LEVELS].join(', ')}, got '${r}'`);
+      return r;
+    },
+  },
+];
+
+export const CONFIG_OPTIONS: ReadonlyArray<{ flag: string; env: string }> = OPTIONS.map(({ flag, env }) => ({ flag, env }));
+
+export function defaultConfig(): ServerConfig {
+  return {
+    host: '127.0.0.1',
+    port: 9230,
+    dataDir: './data',
+    databaseUrl: undefined,
+    region: 'us-east-1',
+    publicUrl: undefined,
+    dev: false,
+    seedFile: undefined,
+    accessKeys: new Map(),
+    allowUnauthenticatedAdmin: false,
+    maxBodyBytes: 64 * 1024,
+    logLevel: 'info',
+  };
+}
+
+/**
+ * Builds the configuration from flags (already split by the CLI into flag -> raw string)
+ * and the environment. Throws ConfigError naming the offending flag or variable.
+ */
+export function loadConfig(flags: Record<string, string | undefined>, env: NodeJS.ProcessEnv): ServerConfig {
+  const config = defaultConfig() as unknown as Record<string, unknown>;
+  for (const opt of OPTIONS) {
+    const fromFlag = flags[opt.flag];
+    const fromEnv = env[opt.env];
+    if (fromFlag !== undefined) config[opt.key] = opt.parse(fromFlag, opt.flag);
+    else if (fromEnv !== undefined && fromEnv !== '') config[opt.key] = opt.parse(fromEnv, opt.env);
+  }
+  const result = config as unknown as ServerConfig;
+  if (!result.host) throw new ConfigError('--host must not be empty');
+  if (!result.dataDir) throw new ConfigError('--data-dir must not be empty');
+  if (result.accessKeys.size === 0 && !isLoopback(result.host) && !result.allowUnauthenticatedAdmin) {
+    throw new ConfigError(
+      `--host ${result.host} is not a loopback address and no --access-keys are set: admin operations would be open to anyone who reaches the port. Set --access-keys, or pass --allow-unauthenticated-admin if that is really what you want.`,
+    );
+  }
+  return result;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

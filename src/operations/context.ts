@@ -1,0 +1,30 @@
+// What an operation is given: the services wired in app.ts and facts about the request.
+import type { FastifyBaseLogger } from 'fastify';
+import type { ServerConfig } from '../config/config.js';
+import type { Clock } from '../domain/clock.js';
+import type { PasswordHasher } from '../crypto/password.js';
+import type { Store } from '../store/store.js';
+
+export interface Services {
+  config: ServerConfig;
+  store: Store;
+  clock: Clock;
+  passwords: PasswordHasher;
+  logger: FastifyBaseLogger;
+}
+
+export interface RequestInfo {
+  requestId: string;
+  sourceIp: string;
+  userAgent: string | undefined;
+  /** The SigV4 access key id of an admin call, when keys are configured. */
+  accessKeyId: string | undefined;
+}
+
+export interface OperationContext extends Services {
+  request: RequestInfo;
+}
+
+/** An operation: the wire input (already validated against the model) to the wire output. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Operation = (ctx: OperationContext, input: any) => Promise<object>;

@@ -1,0 +1,20 @@
+import type { DescribeUserPoolRequest, DescribeUserPoolResponse, UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
+import type { OperationContext } from './context.js';
+import { loadPool, poolArn, regionOfPool, type Pool } from './shared/pools.js';
+
+export async function describePool(ctx: OperationContext, pool: Pool): Promise<UserPoolType> {
+  return {
+    ...pool.settings,
+    Id: pool.id,
+    Name: pool.name,
+    Arn: poolArn(regionOfPool(pool.id), pool.id),
+    CreationDate: new Date(pool.createdAt),
+    LastModifiedDate: new Date(pool.updatedAt),
+    EstimatedNumberOfUsers: await ctx.store.users.countUsers(pool.id),
+  };
+}
+
+export async function describeUserPool(ctx: OperationContext, input: DescribeUserPoolRequest): Promise<DescribeUserPoolResponse> {
+  const pool = await loadPool(ctx, input.UserPoolId!);
+  return { UserPool: await describePool(ctx, pool) };
+}

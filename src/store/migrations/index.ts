@@ -1,0 +1,12 @@
+// Migrations in order. Listed by hand (not read from the folder) so the compiled build and
+// tsx run the same set; a new migration is one import and one line here.
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m001 from './001_initial.js';
+
+const MIGRATIONS: Record<string, Migration> = {
+  '001_initial': m001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+};

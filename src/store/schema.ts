@@ -1,0 +1,129 @@
+// Table shapes as the database holds them (snake_case columns). Times are epoch
+// milliseconds in integer columns so both SQLite and PostgreSQL compare them natively;
+// JSON documents are text so the same migrations serve both databases.
+
+export interface UserPoolsTable {
+  id: string;
+  name: string;
+  settings: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PoolClientsTable {
+  id: string;
+  pool_id: string;
+  name: string;
+  secret: string | null;
+  settings: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UsersTable {
+  sub: string;
+  pool_id: string;
+  username: string;
+  /** The username as looked up: lower-cased when the pool is case-insensitive. */
+  username_key: string;
+  status: string;
+  enabled: number;
+  password_hash: string | null;
+  password_changed_at: number | null;
+  attributes: string;
+  mfa: string;
+  /** Tokens issued before this instant are refused (sign-out, password reset). */
+  tokens_valid_after: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Aliases usable to sign in or address a user: email, phone_number, preferred_username. */
+export interface UserAliasesTable {
+  pool_id: string;
+  kind: string;
+  value_key: string;
+  sub: string;
+}
+
+/** Indexed copies of the attributes ListUsers can filter on, so filters never scan. */
+export interface UserSearchTable {
+  pool_id: string;
+  name: string;
+  value: string;
+  sub: string;
+}
+
+export interface PasswordHistoryTable {
+  id: string;
+  sub: string;
+  password_hash: string;
+  created_at: number;
+}
+
+export interface OneTimeCodesTable {
+  id: string;
+  pool_id: string;
+  sub: string;
+  purpose: string;
+  /** Keyed MAC of the code; the code itself is never stored. */
+  mac: string;
+  key_id: string;
+  attempts: number;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+  superseded_at: number | null;
+  /** The attribute the code was sent to (email, phone_number), for verification codes. */
+  attribute: string | null;
+}
+
+export interface MessagesTable {
+  id: string;
+  pool_id: string;
+  sub: string | null;
+  channel: string;
+  destination: string;
+  subject: string | null;
+  body: string;
+  purpose: string;
+  status: string;
+  created_at: number;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  pool_id: string;
+  sub: string | null;
+  subject_key: string | null;
+  event_type: string;
+  outcome: string;
+  reason: string | null;
+  client_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  device: string | null;
+  details: string | null;
+  created_at: number;
+}
+
+export interface RateCountersTable {
+  key: string;
+  window_start: number;
+  count: number;
+  expires_at: number;
+}
+
+export interface Database {
+  user_pools: UserPoolsTable;
+  pool_clients: PoolClientsTable;
+  users: UsersTable;
+  user_aliases: UserAliasesTable;
+  user_search: UserSearchTable;
+  password_history: PasswordHistoryTable;
+  one_time_codes: OneTimeCodesTable;
+  messages: MessagesTable;
+  audit_events: AuditEventsTable;
+  rate_counters: RateCountersTable;
+  settings_kv: { key: string; value: string };
+}

@@ -1,0 +1,46 @@
+// The store: one object holding the repositories, all bound to the same executor, so a
+// transaction is simply a Store bound to the transaction.
+import { Migrator, type Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import { migrationProvider } from './migrations/index.js';
+import { PoolRepository } from './pools.js';
+import { ClientRepository } from './clients.js';
+import { UserRepository } from './users.js';
+import { MessageRepository } from './messages.js';
+import { AuditRepository } from './audit.js';
+
+export class Store {
+  readonly pools: PoolRepository;
+  readonly clients: ClientRepository;
+  readonly users: UserRepository;
+  readonly messages: MessageRepository;
+  readonly audit: AuditRepository;
+
+  constructor(readonly db: Kysely<Database>) {
+    this.pools = new PoolRepository(db);
+    this.clients = new ClientRepository(db);
+    this.users = new UserRepository(db);
+    this.messages = new MessageRepository(db);
+    this.audit = new AuditRepository(db);
+  }
+
+  /** Runs fn with a Store bound to one transaction: all of it commits, or none. */
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this);
+    return this.db.transaction().execute((trx) => fn(new Store(trx)));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+/** Brings the schema up to date. Safe to run at every start. */
+export async function migrate(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import { StoreConflict, type MfaSettings, type UserAlias, type UserFilter, type UserRecord, type UserStatus } from './records.js';
+import { isUniqueViolation, parseJson, toNullableNumber, toNumber } from './util.js';
+import { inTransaction } from './tx.js';
+
+type Row = Database['users'];
+
+/** Attributes ListUsers can filter on (Cognito's list), copied into user_search. */
+export const SEARCHABLE_ATTRIBUTES = [
+  'username',
+  'email',
+  'phone_number',
+  'name',
+  'given_name',
+  'family_name',
+  'preferred_username',
+  'cognito:user_status',
+  'status',
+  'sub',
+] as const;
+
+function toRecord(row: Row): UserRecord {
+  return {
+    sub: row.sub,
+    poolId: row.pool_id,
+    username: row.username,
+    status: row.status as UserStatus,
+    enabled: Number(row.enabled) === 1,
+    passwordHash: row.password_hash,
+    passwordChangedAt: toNullableNumber(row.password_changed_at),
+    attributes: parseJson<Record<string, string>>(row.attributes),
+    mfa: parseJson<MfaSettings>(row.mfa),
+    tokensValidAfter: toNumber(row.tokens_valid_after),
+    createdAt: toNumber(row.created_at),
+    updatedAt: toNumber(row.updated_at),
+  };
+}
+
+function toRow(user: UserRecord, usernameKey: string): Row {
+  return {
+    sub: user.sub,
+    pool_id: user.poolId,
+    username: user.username,
+    username_key: usernameKey,
+    status: user.status,
+    enabled: user.enabled ? 1 : 0,
+    password_hash: user.passwordHash,
+    password_changed_at: user.passwordChangedAt,
+    attributes: JSON.stringify(user.attributes),
+    mfa: JSON.stringify(user.mfa),
+    tokens_valid_after: user.tokensValidAfter,
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+  };
+}
+
+function searchRows(user: UserRecord, usernameKey: string): Database['user_search'][] {
+  const values: Record<string, string | undefined> = {
+    ...user.attributes,
+    username: usernameKey,
+    'cognito:user_status': user.status,
+    status: user.enabled ? 'Enabled' : 'Disabled',
+    sub: user.sub,
+  };
+  const rows: Database['user_search'][] = [];
+  for (const name of SEARCHABLE_ATTRIBUTES) {
+    const value = values[name];
+    if (value !== undefined && value !== '') rows.push({ pool_id: user.poolId, name, value, sub: user.sub });
+  }
+  return rows;
+}
+
+/** A keyset position in a listing; opaque to callers (the operation encodes it as a token). */
+export interface UserCursor {
+  key: string;
+  sub: string;
+}
+
+export interface UserPage {
+  users: UserRecord[];
+  next?: UserCursor;
+}
+
+export class UserRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Inserts the user with its aliases and search rows in one transaction.
+   * Throws StoreConflict('username') or StoreConflict('alias', kind) when taken.
+   */
+  async createUser(user: UserRecord, usernameKey: string, aliases: UserAlias[]): Promise<void> {
+    await inTransaction(this.db, async (tx) => {
+      try {
+        await tx.insertInto('users').values(toRow(user, usernameKey)).execute();
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new StoreConflict('username');
+        throw err;
+      }
+      await writeIndexes(tx, user, usernameKey, aliases);
+    });
+  }
+
+  /**
+   * Writes every field of the user and rebuilds its aliases and search rows.
+   * Throws StoreConflict('alias', kind) when another user holds one of the aliases.
+   */
+  async saveUser(user: UserRecord, usernameKey: string, aliases: UserAlias[]): Promise<boolean> {
+    return inTransaction(this.db, async (tx) => {
+      const { sub, ...rest } = toRow(user, usernameKey);
+      const res = await tx.updateTable('users').set(rest).where('sub', '=', sub).executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) return false;
+      await tx.deleteFrom('user_aliases').where('sub', '=', sub).execute();
+      await tx.deleteFrom('user_search').where('sub', '=', sub).execute();
+      await writeIndexes(tx, user, usernameKey, aliases);
+      return true;
+    });
+  }
+
+  async deleteUser(sub: string): Promise<boolean> {
+    const res = await this.db.deleteFrom('users').where('sub', '=', sub).executeTakeFirst();
+    return Number(res.numDeletedRows) === 1;
+  }
+
+  async findUserByUsername(poolId: string, usernameKey: string): Promise<UserRecord | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('pool_id', '=', poolId)
+      .where('username_key', '=', usernameKey)
+      .executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async findUserBySub(poolId: string, sub: string): Promise<UserRecord | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('sub', '=', sub).where('pool_id', '=', poolId).executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async findUserByAlias(poolId: string, kind: string, valueKey: string): Promise<UserRecord | undefined> {
+    const row = await this.db
+      .selectFrom('user_aliases')
+      .innerJoin('users', 'users.sub', 'user_aliases.sub')
+      .selectAll('users')
+      .where('user_aliases.pool_id', '=', poolId)
+      .where('user_aliases.kind', '=', kind)
+      .where('user_aliases.value_key', '=', valueKey)
+      .executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  /** The sub that holds an alias, if any (to tell AliasExistsException before writing). */
+  async aliasHolder(poolId: string, kind: string, valueKey: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('user_aliases')
+      .select('sub')
+      .where('pool_id', '=', poolId)
+      .where('kind', '=', kind)
+      .where('value_key', '=', valueKey)
+      .executeTakeFirst();
+    return row?.sub;
+  }
+
+  /** Removes an alias from whoever holds it (ForceAliasCreation moves it to another user). */
+  async releaseAlias(poolId: string, kind: string, valueKey: string): Promise<void> {
+    await this.db.deleteFrom('user_aliases').where('pool_id', '=', poolId).where('kind', '=', kind).where('value_key', '=', valueKey).execute();
+  }
+
+  /**
+   * One page of a pool's users. Without a filter they come in username order; with one,
+   * through the user_search index in (value, sub) order, so neither form scans the pool.
+   */
+  async listUsers(poolId: string, filter: UserFilter | undefined, limit: number, after?: UserCursor): Promise<UserPage> {
+    let rows: Row[];
+    if (!filter) {
+      let q = this.db.selectFrom('users').selectAll().where('pool_id', '=', poolId).orderBy('username_key').limit(limit + 1);
+      if (after) q = q.where('username_key', '>', after.key);
+      rows = await q.execute();
+      const page = rows.slice(0, limit).map(toRecord);
+      const last = rows.length > limit ? rows[limit - 1] : undefined;
+      return { users: page, next: last ? { key: last.username_key, sub: last.sub } : undefined };
+    }
+    let q = this.db
+      .selectFrom('user_search')
+      .innerJoin('users', 'users.sub', 'user_search.sub')
+      .selectAll('users')
+      .select('user_search.value as search_value')
+      .where('user_search.pool_id', '=', poolId)
+      .where('user_search.name', '=', filter.name)
+      .orderBy('user_search.value')
+      .orderBy('user_search.sub')
+      .limit(limit + 1);
+    if (filter.prefix) {
+      // A prefix is the half-open range [v, v + U+10FFFF): it uses the index like equality.
+      q = q.where('user_search.value', '>=', filter.value).where('user_search.value', '<', filter.value + '\u{10FFFF}');
+    } else {
+      q = q.where('user_search.value', '=', filter.value);
+    }
+    if (after) {
+      q = q.where((eb) =>
+        eb.or([
+          eb('user_search.value', '>', after.key),
+          eb.and([eb('user_search.value', '=', after.key), eb('user_search.sub', '>', after.sub)]),
+        ]),
+      );
+    }
+    const found = await q.execute();
+    const page = found.slice(0, limit);
+    const last = found.length > limit ? found[limit - 1] : undefined;
+    return {
+      users: page.map((r) => toRecord(r)),
+      next: last ? { key: last.search_value, sub: last.sub } : undefined,
+    };
+  }
+
+  async countUsers(poolId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('pool_id', '=', poolId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async addPasswordHistory(sub: string, passwordHash: string, at: number): Promise<void> {
+    await this.db.insertInto('password_history').values({ id: randomUUID(), sub, password_hash: passwordHash, created_at: at }).execute();
+  }
+
+  /** The user's most recent earlier password hashes, newest first. */
+  async recentPasswordHashes(sub: string, limit: number): Promise<string[]> {
+    if (limit <= 0) return [];
+    const rows = await this.db
+      .selectFrom('password_history')
+      .select('password_hash')
+      .where('sub', '=', sub)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.password_hash);
+  }
+}
+
+async function writeIndexes(tx: Kysely<Database>, user: UserRecord, usernameKey: string, aliases: UserAlias[]): Promise<void> {
+  for (const alias of aliases) {
+    try {
+      await tx.insertInto('user_aliases').values({ pool_id: user.poolId, kind: alias.kind, value_key: alias.valueKey, sub: user.sub }).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new StoreConflict('alias', alias.kind);
+      throw err;
+    }
+  }
+  const rows = searchRows(user, usernameKey);
+  if (rows.length > 0) await tx.insertInto('user_search').values(rows).execute();
+}
