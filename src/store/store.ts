@@ -8,6 +8,8 @@ import { ClientRepository } from './clients.js';
 import { UserRepository } from './users.js';
 import { MessageRepository } from './messages.js';
 import { AuditRepository } from './audit.js';
+import { CodeRepository } from './codes.js';
+import { LimitRepository } from './limits.js';
 
 export class Store {
   readonly pools: PoolRepository;
@@ -15,6 +17,8 @@ export class Store {
   readonly users: UserRepository;
   readonly messages: MessageRepository;
   readonly audit: AuditRepository;
+  readonly codes: CodeRepository;
+  readonly limits: LimitRepository;
 
   constructor(readonly db: Kysely<Database>) {
     this.pools = new PoolRepository(db);
@@ -22,6 +26,8 @@ export class Store {
     this.users = new UserRepository(db);
     this.messages = new MessageRepository(db);
     this.audit = new AuditRepository(db);
+    this.codes = new CodeRepository(db);
+    this.limits = new LimitRepository(db);
   }
 
   /** Runs fn with a Store bound to one transaction: all of it commits, or none. */

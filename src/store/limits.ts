@@ -1,0 +1,52 @@
+// Rate and attempt limits counted in the database, so every process sharing it sees the same
+// counts. A window is the sum of fixed buckets (a sliding window at bucket resolution); the
+// increment is one upsert statement.
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { Database } from './schema.js';
+import { inTransaction } from './tx.js';
+import { toNumber } from './util.js';
+
+export interface Window {
+  /** Length of the window. */
+  windowMs: number;
+  /** Resolution: counts are kept per bucket of this length. */
+  bucketMs: number;
+}
+
+export class LimitRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Adds `by` to the key's current bucket and returns the total over the window. */
+  async hit(key: string, window: Window, now: number, by = 1): Promise<number> {
+    const bucket = now - (now % window.bucketMs);
+    return inTransaction(this.db, async (tx) => {
+      await tx
+        .insertInto('rate_counters')
+        .values({ key, window_start: bucket, count: by, expires_at: bucket + window.windowMs + window.bucketMs })
+        .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet({ count: sql`rate_counters.count + ${by}` }))
+        .execute();
+      return this.sum(tx, key, window, now);
+    });
+  }
+
+  /** The total over the window without counting anything. */
+  async peek(key: string, window: Window, now: number): Promise<number> {
+    return this.sum(this.db, key, window, now);
+  }
+
+  private async sum(db: Kysely<Database>, key: string, window: Window, now: number): Promise<number> {
+    const row = await db
+      .selectFrom('rate_counters')
+      .select((eb) => eb.fn.sum<number | string | null>('count').as('total'))
+      .where('key', '=', key)
+      .where('window_start', '>', now - window.windowMs)
+      .executeTakeFirst();
+    return toNumber(row?.total ?? 0);
+  }
+
+  /** Drops buckets no window can see any more. */
+  async prune(now: number): Promise<void> {
+    await this.db.deleteFrom('rate_counters').where('expires_at', '<', now).execute();
+  }
+}
