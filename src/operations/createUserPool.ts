@@ -2,15 +2,17 @@ import type { CreateUserPoolRequest, CreateUserPoolResponse } from '@aws-sdk/cli
 import type { OperationContext } from './context.js';
 import { newPoolId } from '../crypto/ids.js';
 import { describePool } from './describeUserPool.js';
-import type { Pool, PoolSettings } from './shared/pools.js';
+import { newPoolSettings } from './shared/poolDefaults.js';
+import type { Pool } from './shared/pools.js';
 
 export async function createUserPool(ctx: OperationContext, input: CreateUserPoolRequest): Promise<CreateUserPoolResponse> {
+  // Checked (and defaulted) before anything is stored: a refused pool leaves no trace.
+  const settings = newPoolSettings(input);
   const now = ctx.clock.now();
-  const { PoolName, ...settings } = input;
   const pool: Pool = {
     id: newPoolId(ctx.config.region),
-    name: PoolName!,
-    settings: settings as PoolSettings,
+    name: input.PoolName!,
+    settings,
     createdAt: now,
     updatedAt: now,
   };

@@ -2,11 +2,12 @@ import type { DescribeUserPoolRequest, DescribeUserPoolResponse, UserPoolType } 
 import type { OperationContext } from './context.js';
 import { loadPool, poolArn, regionOfPool, type Pool } from './shared/pools.js';
 
+/** DescribeUserPool's view of a pool: its stored settings plus the computed fields. */
 export async function describePool(ctx: OperationContext, pool: Pool): Promise<UserPoolType> {
   return {
-    ...pool.settings,
     Id: pool.id,
     Name: pool.name,
+    ...pool.settings,
     Arn: poolArn(regionOfPool(pool.id), pool.id),
     CreationDate: new Date(pool.createdAt),
     LastModifiedDate: new Date(pool.updatedAt),

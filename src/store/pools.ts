@@ -45,6 +45,24 @@ export class PoolRepository {
     return Number(res.numUpdatedRows) === 1;
   }
 
+  /**
+   * Replaces name and settings only while the stored ones are still `expected`: a change made
+   * meanwhile by another request (or node) makes this return false instead of being lost.
+   */
+  async updatePoolIfUnchanged(
+    pool: Pick<PoolRecord, 'id' | 'name' | 'settings' | 'updatedAt'>,
+    expected: Pick<PoolRecord, 'name' | 'settings'>,
+  ): Promise<boolean> {
+    const res = await this.db
+      .updateTable('user_pools')
+      .set({ name: pool.name, settings: JSON.stringify(pool.settings), updated_at: pool.updatedAt })
+      .where('id', '=', pool.id)
+      .where('name', '=', expected.name)
+      .where('settings', '=', JSON.stringify(expected.settings))
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
   async deletePool(id: string): Promise<boolean> {
     const res = await this.db.deleteFrom('user_pools').where('id', '=', id).executeTakeFirst();
     return Number(res.numDeletedRows) === 1;
