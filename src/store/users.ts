@@ -56,6 +56,9 @@ function toRow(user: UserRecord, usernameKey: string): Row {
   };
 }
 
+/** Search rows that follow the user's state rather than its attributes. */
+const STATE_SEARCH_NAMES = ['username', 'cognito:user_status', 'status', 'sub'];
+
 function searchRows(user: UserRecord, usernameKey: string): Database['user_search'][] {
   const values: Record<string, string | undefined> = {
     ...user.attributes,
@@ -114,6 +117,76 @@ export class UserRepository {
       await tx.deleteFrom('user_aliases').where('sub', '=', sub).execute();
       await tx.deleteFrom('user_search').where('sub', '=', sub).execute();
       await writeIndexes(tx, user, usernameKey, aliases);
+      return true;
+    });
+  }
+
+  /**
+   * Sets a new password hash and status in one statement pair (row + its status search
+   * entry), without rewriting aliases: the hot path of a password reset or change.
+   */
+  async updateCredentials(
+    user: Pick<UserRecord, 'sub' | 'poolId' | 'passwordHash' | 'passwordChangedAt' | 'status' | 'tokensValidAfter' | 'updatedAt'>,
+  ): Promise<boolean> {
+    return inTransaction(this.db, async (tx) => {
+      const res = await tx
+        .updateTable('users')
+        .set({
+          password_hash: user.passwordHash,
+          password_changed_at: user.passwordChangedAt,
+          status: user.status,
+          tokens_valid_after: user.tokensValidAfter,
+          updated_at: user.updatedAt,
+        })
+        .where('sub', '=', user.sub)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) return false;
+      await tx.deleteFrom('user_search').where('sub', '=', user.sub).where('name', '=', 'cognito:user_status').execute();
+      await tx.insertInto('user_search').values({ pool_id: user.poolId, name: 'cognito:user_status', value: user.status, sub: user.sub }).execute();
+      return true;
+    });
+  }
+
+  /**
+   * Writes a user's attributes and rebuilds its aliases and attribute search rows, leaving
+   * credentials, status and enabled untouched, so it cannot undo a concurrent password change.
+   * Throws StoreConflict('alias', kind) when another user holds one of the aliases.
+   */
+  async updateUserAttributes(user: UserRecord, usernameKey: string, aliases: UserAlias[]): Promise<boolean> {
+    return inTransaction(this.db, async (tx) => {
+      const res = await tx
+        .updateTable('users')
+        .set({ attributes: JSON.stringify(user.attributes), updated_at: user.updatedAt })
+        .where('sub', '=', user.sub)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) return false;
+      await tx.deleteFrom('user_aliases').where('sub', '=', user.sub).execute();
+      await tx.deleteFrom('user_search').where('sub', '=', user.sub).where('name', 'not in', STATE_SEARCH_NAMES).execute();
+      for (const alias of aliases) {
+        try {
+          await tx.insertInto('user_aliases').values({ pool_id: user.poolId, kind: alias.kind, value_key: alias.valueKey, sub: user.sub }).execute();
+        } catch (err) {
+          if (isUniqueViolation(err)) throw new StoreConflict('alias', alias.kind);
+          throw err;
+        }
+      }
+      const rows = searchRows(user, usernameKey).filter((r) => !STATE_SEARCH_NAMES.includes(r.name));
+      if (rows.length > 0) await tx.insertInto('user_search').values(rows).execute();
+      return true;
+    });
+  }
+
+  /** Enables or disables a user (and its `status` search row); disabling also revokes tokens. */
+  async setUserEnabled(sub: string, poolId: string, enabled: boolean, at: number): Promise<boolean> {
+    return inTransaction(this.db, async (tx) => {
+      const res = await tx
+        .updateTable('users')
+        .set(enabled ? { enabled: 1, updated_at: at } : { enabled: 0, updated_at: at, tokens_valid_after: at })
+        .where('sub', '=', sub)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) return false;
+      await tx.deleteFrom('user_search').where('sub', '=', sub).where('name', '=', 'status').execute();
+      await tx.insertInto('user_search').values({ pool_id: poolId, name: 'status', value: enabled ? 'Enabled' : 'Disabled', sub }).execute();
       return true;
     });
   }
@@ -225,6 +298,12 @@ export class UserRepository {
 
   async addPasswordHistory(sub: string, passwordHash: string, at: number): Promise<void> {
     await this.db.insertInto('password_history').values({ id: randomUUID(), sub, password_hash: passwordHash, created_at: at }).execute();
+  }
+
+  /** Forgets all but the user's `keep` most recent earlier password hashes. */
+  async prunePasswordHistory(sub: string, keep: number): Promise<void> {
+    const kept = this.db.selectFrom('password_history').select('id').where('sub', '=', sub).orderBy('created_at', 'desc').orderBy('id').limit(keep);
+    await this.db.deleteFrom('password_history').where('sub', '=', sub).where('id', 'not in', kept).execute();
   }
 
   /** The user's most recent earlier password hashes, newest first. */

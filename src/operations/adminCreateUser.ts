@@ -1,0 +1,193 @@
+import type { AdminCreateUserRequest, AdminCreateUserResponse, DeliveryMediumType } from '@aws-sdk/client-cognito-identity-provider';
+import type { OperationContext } from './context.js';
+import type { Store } from '../store/store.js';
+import { StoreConflict, type UserRecord } from '../store/records.js';
+import { isEmailAddress, isPhoneNumber } from '../domain/attributes.js';
+import { renderInvite } from '../domain/inviteMessage.js';
+import { newSub } from '../crypto/ids.js';
+import { generateTemporaryPassword } from '../crypto/temporaryPassword.js';
+import { queueMessage } from '../delivery/messageLog.js';
+import { InvalidParameterException, UnsupportedUserStateException, UserNotFoundException, UsernameExistsException } from './exceptions.js';
+import { loadPool, type Pool } from './shared/pools.js';
+import { loadUser } from './shared/users.js';
+import { enforcePasswordPolicy, passwordPolicyOf } from './shared/passwords.js';
+import { checkedAttributeWrites } from './shared/userAttributes.js';
+import { aliasCanMove, aliasConflicts, saveUserAttributes, userKeys, withoutAlias } from './shared/userWrites.js';
+import { toUserType } from './shared/userView.js';
+
+export async function adminCreateUser(ctx: OperationContext, input: AdminCreateUserRequest): Promise<AdminCreateUserResponse> {
+  const pool = await loadPool(ctx, input.UserPoolId!);
+  if (input.MessageAction === 'RESEND') return resendInvite(ctx, pool, input);
+
+  const identity = newUserIdentity(pool, input.Username!);
+  const attributes = checkedAttributeWrites(pool, input.UserAttributes, 'create');
+  if (identity.attribute) {
+    const [kind, value] = identity.attribute;
+    if (attributes[kind] !== undefined && attributes[kind] !== value) {
+      throw new InvalidParameterException(`The ${kind} attribute must be the same as the username.`);
+    }
+    attributes[kind] = value;
+  }
+  // Required attributes are not enforced here, as in Cognito: an admin-created user supplies
+  // the missing ones in the NEW_PASSWORD_REQUIRED challenge.
+  // ValidationData only feeds the pre sign-up trigger; there is nothing to keep.
+  const temporaryPassword = chooseTemporaryPassword(pool, input.TemporaryPassword);
+  const mediums = input.MessageAction === 'SUPPRESS' ? [] : deliveryMediums(input.DesiredDeliveryMediums, attributes);
+
+  const now = ctx.clock.now();
+  const user: UserRecord = {
+    sub: identity.sub,
+    poolId: pool.id,
+    username: identity.username,
+    status: 'FORCE_CHANGE_PASSWORD',
+    enabled: true,
+    passwordHash: null,
+    passwordChangedAt: now,
+    attributes,
+    mfa: { enabled: [] },
+    tokensValidAfter: now,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const keys = userKeys(pool, user);
+  if (await ctx.store.users.findUserByUsername(pool.id, keys.usernameKey)) throw new UsernameExistsException('User account already exists');
+  const conflicts = await aliasConflicts(ctx.store, pool, user.sub, keys.aliases);
+  for (const c of conflicts) {
+    if (!(input.ForceAliasCreation && aliasCanMove(pool, c.kind, attributes))) throw aliasTaken(c.kind);
+  }
+
+  // The one costly step, after every cheap check has passed.
+  user.passwordHash = await ctx.passwords.hashPassword(temporaryPassword);
+  try {
+    await ctx.store.transaction(async (tx) => {
+      // ForceAliasCreation: the earlier holders lose the alias before the new user takes it
+      // (re-read in the transaction, so a change made to them meanwhile is kept).
+      for (const c of conflicts) {
+        const holder = await tx.users.findUserBySub(pool.id, c.holder.sub);
+        if (holder) await saveUserAttributes(tx, pool, withoutAlias(holder, c.kind, now));
+      }
+      await tx.users.createUser(user, keys.usernameKey, keys.aliases);
+      await sendInvites(ctx, tx, pool, user, mediums, temporaryPassword);
+    });
+  } catch (err) {
+    // Lost a race with a concurrent create: the same answers the checks above give.
+    if (err instanceof StoreConflict && err.what === 'username') throw new UsernameExistsException('User account already exists');
+    if (err instanceof StoreConflict && err.what === 'alias') throw aliasTaken(err.detail ?? 'email');
+    throw err;
+  }
+  return { User: toUserType(user) };
+}
+
+/**
+ * AdminCreateUser's modeled errors do not include AliasExistsException (its documentation
+ * mentions it); Cognito is observed answering a taken email or phone number with
+ * UsernameExistsException and this message, which is what SDK code catches.
+ */
+function aliasTaken(kind: string): UsernameExistsException {
+  return new UsernameExistsException(`An account with the given ${kind} already exists.`);
+}
+
+interface NewIdentity {
+  sub: string;
+  username: string;
+  /** In UsernameAttributes pools, the attribute the given Username becomes. */
+  attribute?: [string, string];
+}
+
+/**
+ * Pools with UsernameAttributes take an email or phone number as the Username, store it as
+ * that attribute and name the user by its sub. Other pools keep the Username as given, but
+ * refuse one shaped like an alias the pool allows (it would shadow another user's alias).
+ */
+function newUserIdentity(pool: Pool, given: string): NewIdentity {
+  const sub = newSub();
+  const usernameAttributes: string[] = pool.settings.UsernameAttributes ?? [];
+  if (usernameAttributes.length > 0) {
+    const email = usernameAttributes.includes('email');
+    const phone = usernameAttributes.includes('phone_number');
+    if (email && isEmailAddress(given)) return { sub, username: sub, attribute: ['email', given] };
+    if (phone && isPhoneNumber(given)) return { sub, username: sub, attribute: ['phone_number', given] };
+    if (email && phone) throw new InvalidParameterException('Username should be either an email or a phone number.');
+    throw new InvalidParameterException(email ? 'Username should be an email.' : 'Username should be a phone number.');
+  }
+  const aliases: string[] = pool.settings.AliasAttributes ?? [];
+  if (aliases.includes('email') && isEmailAddress(given)) {
+    throw new InvalidParameterException('Username cannot be of email format, since user pool is configured for email alias.');
+  }
+  if (aliases.includes('phone_number') && isPhoneNumber(given)) {
+    throw new InvalidParameterException('Username cannot be of phone number format, since user pool is configured for phone number alias.');
+  }
+  return { sub, username: given };
+}
+
+/** The given temporary password, held to the pool's policy, or a generated one that meets it. */
+function chooseTemporaryPassword(pool: Pool, given: string | undefined): string {
+  if (given) {
+    enforcePasswordPolicy(pool, given, 'passwordChange');
+    return given;
+  }
+  return generateTemporaryPassword(passwordPolicyOf(pool));
+}
+
+/**
+ * The channels the invite goes to. Cognito differs: Cognito documents SMS as the default;
+ * without DesiredDeliveryMediums we send SMS when the user has a phone number and email
+ * otherwise, so a user created with only an email still gets the invite. Mediums asked for
+ * explicitly must match an attribute the user has.
+ */
+function deliveryMediums(desired: DeliveryMediumType[] | undefined, attributes: Record<string, string>): Array<'EMAIL' | 'SMS'> {
+  const available = (m: string): boolean => (m === 'EMAIL' ? !!attributes.email : m === 'SMS' ? !!attributes.phone_number : false);
+  if (!desired || desired.length === 0) {
+    if (attributes.phone_number) return ['SMS'];
+    return attributes.email ? ['EMAIL'] : [];
+  }
+  const chosen = [...new Set(desired)].filter(available) as Array<'EMAIL' | 'SMS'>;
+  if (chosen.length === 0) throw new InvalidParameterException('User has no attribute matching desired delivery mediums');
+  return chosen;
+}
+
+/** The name the invite shows: the email or phone number in UsernameAttributes pools. */
+function displayName(pool: Pool, user: UserRecord): string {
+  for (const kind of pool.settings.UsernameAttributes ?? []) {
+    const value = user.attributes[kind];
+    if (value) return value;
+  }
+  return user.username;
+}
+
+async function sendInvites(
+  ctx: OperationContext,
+  store: Store,
+  pool: Pool,
+  user: UserRecord,
+  mediums: Array<'EMAIL' | 'SMS'>,
+  temporaryPassword: string,
+): Promise<void> {
+  const t = pool.settings.AdminCreateUserConfig?.InviteMessageTemplate ?? {};
+  const template = { emailSubject: t.EmailSubject, emailMessage: t.EmailMessage, smsMessage: t.SMSMessage };
+  for (const channel of mediums) {
+    const { subject, body } = renderInvite(template, channel, displayName(pool, user), temporaryPassword);
+    const destination = channel === 'EMAIL' ? user.attributes.email! : user.attributes.phone_number!;
+    await queueMessage(ctx, store, { poolId: pool.id, sub: user.sub, channel, destination, subject, body, purpose: 'invite' });
+  }
+}
+
+/**
+ * MessageAction RESEND: a new temporary password for a user who has not signed in yet, which
+ * also restarts the temporary password's validity (passwordChangedAt).
+ */
+async function resendInvite(ctx: OperationContext, pool: Pool, input: AdminCreateUserRequest): Promise<AdminCreateUserResponse> {
+  const existing = await loadUser(ctx, pool, input.Username!);
+  if (existing.status !== 'FORCE_CHANGE_PASSWORD') {
+    throw new UnsupportedUserStateException('Resend not possible. The user is not in FORCE_CHANGE_PASSWORD status.');
+  }
+  const temporaryPassword = chooseTemporaryPassword(pool, input.TemporaryPassword);
+  const mediums = deliveryMediums(input.DesiredDeliveryMediums, existing.attributes);
+  const now = ctx.clock.now();
+  const user: UserRecord = { ...existing, passwordHash: await ctx.passwords.hashPassword(temporaryPassword), passwordChangedAt: now, updatedAt: now };
+  await ctx.store.transaction(async (tx) => {
+    if (!(await tx.users.updateCredentials(user))) throw new UserNotFoundException('User does not exist.');
+    await sendInvites(ctx, tx, pool, user, mediums, temporaryPassword);
+  });
+  return { User: toUserType(user) };
+}
