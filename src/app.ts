@@ -8,11 +8,16 @@ import { buildServer } from './protocol/server.js';
 import { openSqlite } from './store/sqlite/open.js';
 import { migrate, Store } from './store/store.js';
 import type { Services } from './operations/context.js';
+import { seedFromFile } from './seed.js';
+import { loadCodeMacKeys } from './crypto/codes.js';
+import { devRoutes } from './delivery/devRoutes.js';
 
 export interface AppOptions {
   clock?: Clock;
   /** Tests may lower the hashing cost; production always uses the defaults. */
   argon2?: PasswordHasherOptions;
+  /** Where the log goes (default stdout); tests capture it to prove no secret is logged. */
+  logStream?: NodeJS.WritableStream;
 }
 
 export interface App {
@@ -36,8 +41,9 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   const clock = options.clock ?? systemClock;
   const passwords = new PasswordHasher(options.argon2);
   const placeholderLogger = undefined as unknown as Services['logger'];
-  const services: Services = { config, store, clock, passwords, logger: placeholderLogger };
-  const server = await buildServer(services);
+  const codeKeys = loadCodeMacKeys(config.dataDir, process.env);
+  const services: Services = { config, store, clock, passwords, logger: placeholderLogger, codeKeys, counters: { codeComparisons: 0 } };
+  const server = await buildServer(services, [devRoutes], options.logStream);
   services.logger = server.log;
   const app: App = {
     server,
@@ -54,6 +60,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
 export async function startApp(config: ServerConfig, options: AppOptions = {}): Promise<App> {
   const app = await createApp(config, options);
   try {
+    // Seeded before listening: the first request already sees the declared pools and users.
+    if (config.seedFile) await seedFromFile(app.services, config.seedFile);
     await app.server.listen({ host: config.host, port: config.port });
   } catch (err) {
     await app.close();

@@ -1,3 +1,5 @@
+import { DEFAULT_RESET_SETTINGS, loadResetSettings, parseIpBlocklist, type ResetSettings } from './reset.js';
+
 // Typed server configuration. Every option has a default with a doc comment, can be set by a
 // command-line flag or an environment variable (flag wins), and is validated before anything
 // starts, so a bad value stops the start with a message naming the option.
@@ -36,6 +38,10 @@ export interface ServerConfig {
   maxBodyBytes: number;
   /** Log level for the pino logger (fatal, error, warn, info, debug, trace, silent). */
   logLevel: string;
+  /** The password-reset journey's limits and hardening choices (config/reset.ts). */
+  reset: ResetSettings;
+  /** Pool id ("*" for all) -> blocked CIDR ranges, answered with ForbiddenException. */
+  ipBlocklist: ReadonlyMap<string, string[]>;
 }
 
 export class ConfigError extends Error {}
@@ -122,6 +128,7 @@ const OPTIONS: OptionSpec<keyof ServerConfig>[] = [
   { key: 'accessKeys', flag: '--access-keys', env: 'USERPOOL_ACCESS_KEYS', parse: parseAccessKeys },
   { key: 'allowUnauthenticatedAdmin', flag: '--allow-unauthenticated-admin', env: 'USERPOOL_ALLOW_UNAUTHENTICATED_ADMIN', parse: parseBool },
   { key: 'maxBodyBytes', flag: '--max-body-bytes', env: 'USERPOOL_MAX_BODY_BYTES', parse: parseBodyLimit },
+  { key: 'ipBlocklist', flag: '--ip-blocklist', env: 'USERPOOL_IP_BLOCKLIST', parse: (r, flag) => parseIpBlocklist(r, flag, (m) => new ConfigError(m)) },
   {
     key: 'logLevel', flag: '--log-level', env: 'USERPOOL_LOG_LEVEL',
     parse: (r, flag) => {
@@ -147,6 +154,8 @@ export function defaultConfig(): ServerConfig {
     allowUnauthenticatedAdmin: false,
     maxBodyBytes: 64 * 1024,
     logLevel: 'info',
+    reset: { ...DEFAULT_RESET_SETTINGS },
+    ipBlocklist: new Map(),
   };
 }
 
@@ -163,6 +172,7 @@ export function loadConfig(flags: Record<string, string | undefined>, env: NodeJ
     else if (fromEnv !== undefined && fromEnv !== '') config[opt.key] = opt.parse(fromEnv, opt.env);
   }
   const result = config as unknown as ServerConfig;
+  result.reset = loadResetSettings(env, (m) => new ConfigError(m));
   if (!result.host) throw new ConfigError('--host must not be empty');
   if (!result.dataDir) throw new ConfigError('--data-dir must not be empty');
   if (result.accessKeys.size === 0 && !isLoopback(result.host) && !result.allowUnauthenticatedAdmin) {

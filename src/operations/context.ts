@@ -4,6 +4,7 @@ import type { ServerConfig } from '../config/config.js';
 import type { Clock } from '../domain/clock.js';
 import type { PasswordHasher } from '../crypto/password.js';
 import type { Store } from '../store/store.js';
+import type { CodeMacKeys } from '../crypto/codes.js';
 
 export interface Services {
   config: ServerConfig;
@@ -11,6 +12,10 @@ export interface Services {
   clock: Clock;
   passwords: PasswordHasher;
   logger: FastifyBaseLogger;
+  /** Keys for one-time-code MACs and identifier hashes; kept outside the database. */
+  codeKeys: CodeMacKeys;
+  /** Instrumentation the tests and benchmarks read (how many codes were really compared). */
+  counters: { codeComparisons: number };
 }
 
 export interface RequestInfo {

@@ -1,0 +1,171 @@
+import type { ConfirmForgotPasswordRequest, ConfirmForgotPasswordResponse } from '@aws-sdk/client-cognito-identity-provider';
+import type { OperationContext } from './context.js';
+import type { UserRecord } from '../store/records.js';
+import {
+  CodeMismatchException,
+  ExpiredCodeException,
+  LimitExceededException,
+  NotAuthorizedException,
+  TooManyFailedAttemptsException,
+  UserNotConfirmedException,
+  UserNotFoundException,
+} from './exceptions.js';
+import { loadClient, type Pool } from './shared/pools.js';
+import { findUserByLogin } from './shared/users.js';
+import { checkSecretHash } from './shared/secretHash.js';
+import { enforcePasswordHistory, enforcePasswordPolicy } from './shared/passwords.js';
+import { rememberReplacedPassword } from './shared/passwordHistory.js';
+import { auditFailure, recordAudit, type AuditSubject } from './shared/audit.js';
+import {
+  checkIpBlock,
+  checkRecoveryRate,
+  DAY,
+  HOUR,
+  identifierKey,
+  MESSAGES,
+  queuePasswordChangedNotice,
+  recoveryChannel,
+  RESET_PURPOSE,
+} from './shared/recovery.js';
+import { codeMac, macEquals } from '../crypto/codes.js';
+
+/**
+ * Sets a new password with a reset code. Order: client, secret hash, IP block, pool rate,
+ * user and status, per-user failure limits, password policy (cheap), then count the attempt
+ * and compare the code, then history (costly, only for a valid code), then one transaction.
+ * A policy or history failure does not burn the code.
+ */
+export async function confirmForgotPassword(ctx: OperationContext, input: ConfirmForgotPasswordRequest): Promise<ConfirmForgotPasswordResponse> {
+  const login = input.Username!;
+  const { client, pool } = await loadClient(ctx, input.ClientId!);
+  const user = await findUserByLogin(ctx, pool, login);
+  const subject: AuditSubject = {
+    poolId: pool.id,
+    clientId: client.id,
+    eventType: 'PasswordChange',
+    sub: user?.sub ?? null,
+    subjectKey: identifierKey(ctx, pool, login),
+    userContextData: input.UserContextData,
+    analyticsMetadata: input.AnalyticsMetadata,
+  };
+  try {
+    checkSecretHash(client, input.SecretHash, [login, user?.username]);
+    checkIpBlock(ctx, pool);
+    await checkRecoveryRate(ctx, pool);
+    const prevent = client.settings.PreventUserExistenceErrors === 'ENABLED';
+    // Failure counters: per user when there is one, else per submitted identifier, so an
+    // unknown name trips the same limits at the same count.
+    const failureKey = user ? `confirm-fail:sub:${user.sub}` : `confirm-fail:id:${subject.subjectKey}`;
+
+    if (!user || !user.enabled) {
+      if (!prevent) {
+        if (!user) throw new UserNotFoundException(MESSAGES.userNotFound);
+        throw new NotAuthorizedException(MESSAGES.userDisabled);
+      }
+      // Same steps as a real user with a wrong code: limits, policy, a counted failure.
+      await enforceFailureLimits(ctx, failureKey);
+      enforcePasswordPolicy(pool, input.Password!, 'passwordChange');
+      await countFailure(ctx, failureKey);
+      throw new CodeMismatchException(MESSAGES.codeMismatch);
+    }
+    if (user.status === 'UNCONFIRMED') throw new UserNotConfirmedException(MESSAGES.userNotConfirmed);
+    await enforceFailureLimits(ctx, failureKey);
+    enforcePasswordPolicy(pool, input.Password!, 'passwordChange');
+    const codeId = await verifyCode(ctx, pool, user, input.ConfirmationCode!, failureKey, prevent);
+    await enforcePasswordHistory(ctx, pool, user, input.Password!);
+    const passwordHash = await ctx.passwords.hashPassword(input.Password!);
+    await applyReset(ctx, pool, user, codeId, passwordHash, subject);
+    return {};
+  } catch (err) {
+    return auditFailure(ctx, subject, err);
+  }
+}
+
+async function enforceFailureLimits(ctx: OperationContext, failureKey: string): Promise<void> {
+  const now = ctx.clock.now();
+  const settings = ctx.config.reset;
+  // The daily ceiling first: past it no code is evaluated until the window passes.
+  if ((await ctx.store.limits.peek(`${failureKey}:day`, DAY, now)) >= settings.failedConfirmsPerDay) {
+    throw new TooManyFailedAttemptsException(MESSAGES.tooManyFailed);
+  }
+  if ((await ctx.store.limits.peek(`${failureKey}:hour`, HOUR, now)) >= settings.failedConfirmsPerHour) {
+    throw new LimitExceededException(MESSAGES.limitExceeded);
+  }
+}
+
+async function countFailure(ctx: OperationContext, failureKey: string): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.store.transaction(async (tx) => {
+    await tx.limits.hit(`${failureKey}:hour`, HOUR, now);
+    await tx.limits.hit(`${failureKey}:day`, DAY, now);
+  });
+}
+
+/** Counts the attempt, then compares: only an attempt the store counted is ever compared. */
+async function verifyCode(
+  ctx: OperationContext,
+  pool: Pool,
+  user: UserRecord,
+  code: string,
+  failureKey: string,
+  prevent: boolean,
+): Promise<string> {
+  const now = ctx.clock.now();
+  const current = await ctx.store.codes.latestCode(user.sub, RESET_PURPOSE);
+  if (!current || current.consumedAt !== null) {
+    await countFailure(ctx, failureKey);
+    // Cognito differs: it answers ExpiredCodeException here, which tells that the user exists.
+    if (prevent && ctx.config.reset.hideNoCodeUnderPrevention && !current) throw new CodeMismatchException(MESSAGES.codeMismatch);
+    throw new ExpiredCodeException(MESSAGES.expiredCode);
+  }
+  const attempt = await ctx.store.codes.countAttempt(current.id, ctx.config.reset.maxAttemptsPerCode, now);
+  if (attempt.kind === 'exhausted') throw new LimitExceededException(MESSAGES.limitExceeded);
+  if (attempt.kind !== 'counted') {
+    await countFailure(ctx, failureKey);
+    throw new ExpiredCodeException(MESSAGES.expiredCode);
+  }
+  ctx.counters.codeComparisons++;
+  const key = ctx.codeKeys.find(attempt.keyId);
+  const ok = key !== undefined && macEquals(codeMac(key, RESET_PURPOSE, pool.id, user.sub, current.id, code), attempt.mac);
+  if (!ok) {
+    await countFailure(ctx, failureKey);
+    throw new CodeMismatchException(MESSAGES.codeMismatch);
+  }
+  return current.id;
+}
+
+/**
+ * Everything a successful reset changes, in ONE transaction: consume the code (guarded, so
+ * exactly one of several racing requests wins), set the password and CONFIRMED, remember
+ * the old hash, kill the user's other codes, revoke tokens, queue the notice, audit.
+ */
+async function applyReset(
+  ctx: OperationContext,
+  pool: Pool,
+  user: UserRecord,
+  codeId: string,
+  passwordHash: string,
+  subject: AuditSubject,
+): Promise<void> {
+  const now = ctx.clock.now();
+  const settings = ctx.config.reset;
+  await ctx.store.transaction(async (tx) => {
+    if (!(await tx.codes.consumeCode(codeId, now))) throw new ExpiredCodeException(MESSAGES.expiredCode);
+    await tx.users.updateCredentials({
+      sub: user.sub,
+      poolId: pool.id,
+      passwordHash,
+      passwordChangedAt: now,
+      status: 'CONFIRMED',
+      tokensValidAfter: settings.revokeTokensOnReset ? now : user.tokensValidAfter,
+      updatedAt: now,
+    });
+    await rememberReplacedPassword(tx, pool, user, now);
+    await tx.codes.invalidateCodes(user.sub, now);
+    if (settings.passwordChangedNotice) {
+      const choice = recoveryChannel(pool, user);
+      if (choice.kind === 'channel') await queuePasswordChangedNotice(ctx, tx, pool, user, choice.channel);
+    }
+    await recordAudit(ctx, tx, subject, 'Pass', 'success');
+  });
+}

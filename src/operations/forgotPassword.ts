@@ -1,0 +1,88 @@
+import type { ForgotPasswordRequest, ForgotPasswordResponse } from '@aws-sdk/client-cognito-identity-provider';
+import type { OperationContext } from './context.js';
+import { InvalidParameterException, LimitExceededException, NotAuthorizedException, UserNotFoundException } from './exceptions.js';
+import { loadClient } from './shared/pools.js';
+import { findUserByLogin } from './shared/users.js';
+import { checkSecretHash } from './shared/secretHash.js';
+import { auditFailure, recordAudit, type AuditSubject } from './shared/audit.js';
+import {
+  checkIpBlock,
+  checkRecoveryRate,
+  deliveryDetails,
+  HOUR,
+  identifierKey,
+  issueResetCode,
+  MESSAGES,
+  recoveryChannel,
+  simulatedDelivery,
+} from './shared/recovery.js';
+
+/**
+ * Sends a reset code to the user's verified channel. Order: client, secret hash, IP block,
+ * pool rate, recovery setting, per-identifier cap, then the user. Under
+ * PreventUserExistenceErrors=ENABLED an unknown, disabled or channel-less user gets the same
+ * 200 a real user gets, with a simulated destination.
+ */
+export async function forgotPassword(ctx: OperationContext, input: ForgotPasswordRequest): Promise<ForgotPasswordResponse> {
+  const login = input.Username!;
+  const { client, pool } = await loadClient(ctx, input.ClientId!);
+  const user = await findUserByLogin(ctx, pool, login);
+  const subject: AuditSubject = {
+    poolId: pool.id,
+    clientId: client.id,
+    eventType: 'ForgotPassword',
+    sub: user?.sub ?? null,
+    subjectKey: identifierKey(ctx, pool, login),
+    userContextData: input.UserContextData,
+    analyticsMetadata: input.AnalyticsMetadata,
+  };
+  try {
+    checkSecretHash(client, input.SecretHash, [login, user?.username]);
+    checkIpBlock(ctx, pool);
+    await checkRecoveryRate(ctx, pool);
+    if (pool.settings.AccountRecoverySetting?.RecoveryMechanisms?.some((m) => m.Name === 'admin_only')) {
+      throw new NotAuthorizedException(MESSAGES.adminOnly);
+    }
+    // Keyed on the submitted identifier, not the user row: the cap trips at the same count
+    // whether or not the user exists.
+    const requests = await ctx.store.limits.hit(`forgot:${subject.subjectKey}`, HOUR, ctx.clock.now());
+    if (requests > ctx.config.reset.forgotPasswordPerHour) throw new LimitExceededException(MESSAGES.limitExceeded);
+
+    const prevent = client.settings.PreventUserExistenceErrors === 'ENABLED';
+    if (!user) {
+      if (!prevent) throw new UserNotFoundException(MESSAGES.userNotFound);
+      return await simulated(ctx, subject, pool, login, 'user_not_found');
+    }
+    if (!user.enabled) {
+      if (!prevent) throw new NotAuthorizedException(MESSAGES.userDisabled);
+      return await simulated(ctx, subject, pool, login, 'user_disabled');
+    }
+    if (user.status === 'FORCE_CHANGE_PASSWORD') throw new NotAuthorizedException(MESSAGES.forceChange);
+    const choice = user.status === 'UNCONFIRMED' ? ({ kind: 'none' } as const) : recoveryChannel(pool, user);
+    if (choice.kind === 'admin_only') throw new NotAuthorizedException(MESSAGES.adminOnly);
+    if (choice.kind === 'none') {
+      if (!prevent) throw new InvalidParameterException(MESSAGES.noChannel);
+      return await simulated(ctx, subject, pool, login, 'no_recovery_channel');
+    }
+    // The user's status does not change: the old password keeps working until the confirm.
+    await ctx.store.transaction(async (tx) => {
+      await issueResetCode(ctx, tx, pool, user, choice.channel);
+      await recordAudit(ctx, tx, subject, 'Pass', 'code_sent', { medium: choice.channel.medium });
+    });
+    return { CodeDeliveryDetails: deliveryDetails(choice.channel) };
+  } catch (err) {
+    return auditFailure(ctx, subject, err);
+  }
+}
+
+async function simulated(
+  ctx: OperationContext,
+  subject: AuditSubject,
+  pool: Parameters<typeof simulatedDelivery>[1],
+  login: string,
+  reason: string,
+): Promise<ForgotPasswordResponse> {
+  // The audit write stands in for the real path's transaction, so both do a write.
+  await recordAudit(ctx, ctx.store, subject, 'Fail', reason);
+  return { CodeDeliveryDetails: simulatedDelivery(ctx, pool, login) };
+}
