@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { startApp } from '../app.js';
+import { registerMessagesCommand } from './messages.js';
 
 const program = new Command();
 program.name('userpool').description('A self-hosted, Cognito-compatible user-pool server').showHelpAfterError();
@@ -20,6 +21,7 @@ program
   .option('--access-keys <pairs>', 'ACCESS_KEY_ID:SECRET pairs for SigV4 on admin operations (USERPOOL_ACCESS_KEYS)')
   .option('--allow-unauthenticated-admin', 'allow a non-loopback host without access keys (USERPOOL_ALLOW_UNAUTHENTICATED_ADMIN)')
   .option('--max-body-bytes <n>', 'largest request body (USERPOOL_MAX_BODY_BYTES, default 65536)')
+  .option('--ip-blocklist <json>', 'JSON object of pool id ("*" for all) -> blocked CIDR ranges (USERPOOL_IP_BLOCKLIST)')
   .option('--log-level <level>', 'log level (USERPOOL_LOG_LEVEL, default info)')
   .action(async (opts: Record<string, string | boolean | undefined>) => {
     const flags: Record<string, string | undefined> = {};
@@ -47,13 +49,23 @@ program
       process.stderr.write(`userpool: could not start: ${(err as Error).message}\n`);
       process.exit(1);
     }
-    process.stdout.write(`userpool listening on ${app.url}\n`);
     const stop = (): void => {
       // In-flight requests finish; new connections are refused while closing.
-      void app.close().then(() => process.exit(0));
+      app.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          process.stderr.write(`userpool: error while stopping: ${(err as Error).message}\n`);
+          process.exit(1);
+        },
+      );
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
+    // Only now: whoever waits for this line may signal at once, and until a handler is
+    // installed a SIGTERM would kill the process instead of stopping it cleanly.
+    process.stdout.write(`userpool listening on ${app.url}\n`);
   });
+
+registerMessagesCommand(program);
 
 await program.parseAsync(process.argv);

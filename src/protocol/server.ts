@@ -3,7 +3,7 @@
 // against the model -> run the operation -> serialize. Every failure on the way is a
 // Cognito-shaped error written by one serializer (errors.ts).
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { OperationContext, Services } from '../operations/context.js';
 import { ProtocolException, InvalidParameterException } from '../operations/exceptions.js';
 import { operations } from '../operations/registry.js';
@@ -12,6 +12,7 @@ import { parseAuthorization, verifySigV4 } from './sigv4.js';
 import { sendError, sendJson, toWireError } from './errors.js';
 import { applyCors, registerCors } from './cors.js';
 import { REDACTED_PATHS } from './redact.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './jsonDepth.js';
 
 export const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 const JSON_CONTENT_TYPES = new Set(['application/x-amz-json-1.1', 'application/x-amz-json-1.0', 'application/json']);
@@ -25,15 +26,20 @@ declare module 'fastify' {
 /** Extra route groups (dev endpoints, token endpoints, pages) mount here, given the app. */
 export type RouteModule = (app: FastifyInstance, services: Services) => void | Promise<void>;
 
-export async function buildServer(services: Services, modules: RouteModule[] = []): Promise<FastifyInstance> {
+export async function buildServer(
+  services: Services,
+  modules: RouteModule[] = [],
+  logStream?: NodeJS.WritableStream,
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: services.config.logLevel,
+      ...(logStream ? { stream: logStream } : {}),
       // Bodies are never logged; these paths are a second line of defence for anything that
       // logs a request-shaped object.
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     },
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: services.config.maxBodyBytes,
     genReqId: () => randomUUID(),
     trustProxy: false,
@@ -117,8 +123,12 @@ function resolveTarget(header: string | string[] | undefined): string {
 
 function parseBody(raw: Buffer): unknown {
   if (raw.length === 0) return {};
+  const text = raw.toString('utf8');
+  if (exceedsJsonDepth(text)) {
+    throw new ProtocolException('SerializationException', `The request body nests objects or arrays deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   try {
-    return JSON.parse(raw.toString('utf8'));
+    return JSON.parse(text);
   } catch {
     throw new ProtocolException('SerializationException', 'The request body is not valid JSON');
   }
