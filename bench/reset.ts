@@ -1,0 +1,151 @@
+// The reset journey's throughput, against the ceilings of the same machine in the same run:
+//   - ConfirmForgotPassword success vs bare argon2id hashing (each success hashes once);
+//   - wrong-code ConfirmForgotPassword and ForgotPassword vs a bare fastify route that
+//     answers {} (the cost of HTTP + JSON with no work at all);
+// each at 16 concurrent clients, with p50/p99, at 1k users and again at 100k users.
+//
+//   node --import tsx bench/reset.ts [--large 100000] [--requests 3000] [--successes 300]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import { CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { startApp } from '../src/app.js';
+import { defaultConfig } from '../src/config/config.js';
+import { PasswordHasher } from '../src/crypto/password.js';
+import { sdkClient } from '../test/helpers/server.js';
+import { checkpoint, emailOf, fillUsers, usernameOf } from './lib/users.js';
+import { measure, type Figures } from './lib/load.js';
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+const LARGE = Number(args.get('large') ?? 100_000);
+const REQUESTS = Number(args.get('requests') ?? 3000);
+const SUCCESSES = Number(args.get('successes') ?? 300);
+const CONCURRENCY = 16;
+const SMALL = 1_000;
+
+const fmt = (f: Figures): string => `${f.opsPerSec.toFixed(0).padStart(7)} ops/s   p50 ${f.p50.toFixed(1).padStart(6)} ms   p99 ${f.p99.toFixed(1).padStart(6)} ms`;
+
+async function post(url: string, target: string, body: object): Promise<number> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${target}` },
+    body: JSON.stringify(body),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+async function bareRoute(): Promise<Figures> {
+  const app = Fastify();
+  app.post('/', async () => ({}));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as { port: number };
+  const url = `http://127.0.0.1:${port}/`;
+  const figures = await measure(REQUESTS, CONCURRENCY, async () => {
+    await post(url, 'Nothing', {});
+  });
+  await app.close();
+  return figures;
+}
+
+async function argon2Ceiling(): Promise<Figures> {
+  const hasher = new PasswordHasher();
+  return measure(SUCCESSES, CONCURRENCY, async (i) => {
+    await hasher.hashPassword(`Bench-Password-${i}!`);
+  });
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'userpool-bench-'));
+  const config = {
+    ...defaultConfig(),
+    port: 0,
+    dataDir,
+    logLevel: 'silent',
+    // The limiters would answer most of these requests; the bench measures the work behind them.
+    reset: {
+      ...defaultConfig().reset,
+      recoveryRequestsPerSecond: 1_000_000,
+      forgotPasswordPerHour: 1_000_000,
+      failedConfirmsPerHour: 1_000_000,
+      failedConfirmsPerDay: 1_000_000,
+      passwordChangedNotice: false,
+    },
+  };
+  const app = await startApp(config);
+  const sdk = sdkClient(app.url);
+  const store = app.services.store;
+  try {
+    const pool = await sdk.send(new CreateUserPoolCommand({ PoolName: 'bench' }));
+    const poolId = pool.UserPool!.Id!;
+    const client = await sdk.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'bench' }));
+    const clientId = client.UserPoolClient!.ClientId!;
+    const hash = await new PasswordHasher().hashPassword('Bench-Start-1!');
+
+    console.log(`machine: ${process.arch}, node ${process.version}, ${CONCURRENCY} concurrent clients\n`);
+    const bare = await bareRoute();
+    const argon = await argon2Ceiling();
+    console.log(`bare fastify {}          ${fmt(bare)}`);
+    console.log(`bare argon2id hash       ${fmt(argon)}\n`);
+
+    const results: Record<number, Record<string, Figures>> = {};
+    let filled = 0;
+    let passwordRound = 0;
+    for (const size of [SMALL, LARGE]) {
+      await fillUsers(store, poolId, filled, size, hash);
+      filled = size;
+      await checkpoint(store);
+      const pick = (i: number): number => (i * 7919) % size;
+      const forgot = await measure(REQUESTS, CONCURRENCY, async (i) => {
+        const status = await post(app.url, 'ForgotPassword', { ClientId: clientId, Username: usernameOf(pick(i)) });
+        if (status !== 200) throw new Error(`ForgotPassword answered ${status}`);
+      });
+      const wrong = await measure(REQUESTS, CONCURRENCY, async (i) => {
+        const status = await post(app.url, 'ConfirmForgotPassword', {
+          ClientId: clientId,
+          Username: usernameOf(pick(i)),
+          ConfirmationCode: 'abc', // never a valid code: digits only are issued
+          Password: 'Bench-Wrong-1!',
+        });
+        if (status !== 400) throw new Error(`wrong code answered ${status}`);
+      });
+      // Fresh codes for the success run, read back from the message log.
+      const users = Array.from({ length: SUCCESSES }, (_, i) => pick(REQUESTS + i + passwordRound * SUCCESSES));
+      for (const u of users) await post(app.url, 'ForgotPassword', { ClientId: clientId, Username: usernameOf(u) });
+      const codes = new Map<string, string>();
+      for (const m of await store.messages.listMessages({ channel: 'EMAIL' })) {
+        codes.set(m.destination, /(\d{6})/.exec(m.body)![1]!);
+      }
+      passwordRound++;
+      const success = await measure(SUCCESSES, CONCURRENCY, async (i) => {
+        const u = users[i]!;
+        const status = await post(app.url, 'ConfirmForgotPassword', {
+          ClientId: clientId,
+          Username: usernameOf(u),
+          ConfirmationCode: codes.get(emailOf(u)),
+          Password: `Bench-New-${passwordRound}-${i}!`,
+        });
+        if (status !== 200) throw new Error(`confirm answered ${status}`);
+      });
+      results[size] = { forgot, wrong, success };
+      console.log(`${size} users:`);
+      console.log(`  ForgotPassword          ${fmt(forgot)}   ${((forgot.opsPerSec / bare.opsPerSec) * 100).toFixed(0)}% of bare route (target >= 20%)`);
+      console.log(`  Confirm, wrong code     ${fmt(wrong)}   ${((wrong.opsPerSec / bare.opsPerSec) * 100).toFixed(0)}% of bare route (target >= 20%)`);
+      console.log(`  Confirm, success        ${fmt(success)}   ${((success.opsPerSec / argon.opsPerSec) * 100).toFixed(0)}% of bare argon2 (target >= 85%)\n`);
+      await store.messages.clearMessages();
+    }
+    console.log(`ratio ${LARGE} users / ${SMALL} users (p50 latency; target < 1.3):`);
+    for (const op of ['forgot', 'wrong', 'success']) {
+      const r = results[LARGE]![op]!.p50 / results[SMALL]![op]!.p50;
+      console.log(`  ${op.padEnd(8)} ${r.toFixed(2)}`);
+    }
+  } finally {
+    sdk.destroy();
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
