@@ -1,5 +1,6 @@
 import type { AdminCreateUserRequest, AdminCreateUserResponse, DeliveryMediumType } from '@aws-sdk/client-cognito-identity-provider';
 import type { OperationContext } from './context.js';
+import { newCredentials } from './shared/credentials.js';
 import type { Store } from '../store/store.js';
 import { StoreConflict, type UserRecord } from '../store/records.js';
 import { isEmailAddress, isPhoneNumber } from '../domain/attributes.js';
@@ -57,7 +58,7 @@ export async function adminCreateUser(ctx: OperationContext, input: AdminCreateU
   }
 
   // The one costly step, after every cheap check has passed.
-  user.passwordHash = await ctx.passwords.hashPassword(temporaryPassword);
+  Object.assign(user, await newCredentials(ctx, pool, user, temporaryPassword));
   try {
     await ctx.store.transaction(async (tx) => {
       // ForceAliasCreation: the earlier holders lose the alias before the new user takes it
@@ -184,7 +185,7 @@ async function resendInvite(ctx: OperationContext, pool: Pool, input: AdminCreat
   const temporaryPassword = chooseTemporaryPassword(pool, input.TemporaryPassword);
   const mediums = deliveryMediums(input.DesiredDeliveryMediums, existing.attributes);
   const now = ctx.clock.now();
-  const user: UserRecord = { ...existing, passwordHash: await ctx.passwords.hashPassword(temporaryPassword), passwordChangedAt: now, updatedAt: now };
+  const user: UserRecord = { ...existing, ...(await newCredentials(ctx, pool, existing, temporaryPassword)), passwordChangedAt: now, updatedAt: now };
   await ctx.store.transaction(async (tx) => {
     if (!(await tx.users.updateCredentials(user))) throw new UserNotFoundException('User does not exist.');
     await sendInvites(ctx, tx, pool, user, mediums, temporaryPassword);

@@ -1,5 +1,6 @@
 import type { AdminSetUserPasswordRequest, AdminSetUserPasswordResponse } from '@aws-sdk/client-cognito-identity-provider';
 import type { OperationContext } from './context.js';
+import { newCredentials } from './shared/credentials.js';
 import type { UserRecord } from '../store/records.js';
 import { UserNotFoundException } from './exceptions.js';
 import { loadPool } from './shared/pools.js';
@@ -20,11 +21,11 @@ export async function adminSetUserPassword(ctx: OperationContext, input: AdminSe
   enforcePasswordPolicy(pool, password, 'passwordChange');
   // History last: it costs one KDF run per remembered password.
   await enforcePasswordHistory(ctx, pool, user, password);
-  const passwordHash = await ctx.passwords.hashPassword(password);
+  const credentials = await newCredentials(ctx, pool, user, password);
   const now = ctx.clock.now();
   const updated: UserRecord = {
     ...user,
-    passwordHash,
+    ...credentials,
     passwordChangedAt: now,
     status: input.Permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD',
     // Cognito differs (by default, as after a reset): sessions opened with the old password

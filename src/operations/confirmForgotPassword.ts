@@ -1,5 +1,6 @@
 import type { ConfirmForgotPasswordRequest, ConfirmForgotPasswordResponse } from '@aws-sdk/client-cognito-identity-provider';
 import type { OperationContext } from './context.js';
+import { newCredentials, type Credentials } from './shared/credentials.js';
 import type { UserRecord } from '../store/records.js';
 import {
   CodeMismatchException,
@@ -73,8 +74,8 @@ export async function confirmForgotPassword(ctx: OperationContext, input: Confir
     enforcePasswordPolicy(pool, input.Password!, 'passwordChange');
     const codeId = await verifyCode(ctx, pool, user, input.ConfirmationCode!, failureKey, prevent);
     await enforcePasswordHistory(ctx, pool, user, input.Password!);
-    const passwordHash = await ctx.passwords.hashPassword(input.Password!);
-    await applyReset(ctx, pool, user, codeId, passwordHash, subject);
+    const credentials = await newCredentials(ctx, pool, user, input.Password!);
+    await applyReset(ctx, pool, user, codeId, credentials, subject);
     return {};
   } catch (err) {
     return auditFailure(ctx, subject, err);
@@ -144,7 +145,7 @@ async function applyReset(
   pool: Pool,
   user: UserRecord,
   codeId: string,
-  passwordHash: string,
+  credentials: Credentials,
   subject: AuditSubject,
 ): Promise<void> {
   const now = ctx.clock.now();
@@ -154,7 +155,7 @@ async function applyReset(
     await tx.users.updateCredentials({
       sub: user.sub,
       poolId: pool.id,
-      passwordHash,
+      ...credentials,
       passwordChangedAt: now,
       status: 'CONFIRMED',
       tokensValidAfter: settings.revokeTokensOnReset ? now : user.tokensValidAfter,
