@@ -7,16 +7,8 @@ import type { MessageRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { maskEmail, maskPhone } from '../domain/masking.js';
 
-export interface OutgoingMessage {
-  poolId: string;
-  sub: string | null;
-  channel: 'EMAIL' | 'SMS';
-  destination: string;
-  subject: string | null;
-  body: string;
-  /** What the message is for: reset_code, password_changed, invite, ... */
-  purpose: string;
-}
+/** A message to record: everything but what recording assigns (id, status, time). */
+export type OutgoingMessage = Omit<MessageRecord, 'id' | 'status' | 'createdAt'>;
 
 /** Records the message (inside the caller's transaction when `store` is one). */
 export async function queueMessage(services: Services, store: Store, message: OutgoingMessage): Promise<MessageRecord> {

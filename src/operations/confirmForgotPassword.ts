@@ -11,22 +11,19 @@ import {
   UserNotConfirmedException,
   UserNotFoundException,
 } from './exceptions.js';
-import { loadClient, type Pool } from './shared/pools.js';
-import { findUserByLogin } from './shared/users.js';
-import { checkSecretHash } from './shared/secretHash.js';
+import type { Pool } from './shared/pools.js';
 import { enforcePasswordHistory, enforcePasswordPolicy } from './shared/passwords.js';
 import { rememberReplacedPassword } from './shared/passwordHistory.js';
 import { auditFailure, recordAudit, type AuditSubject } from './shared/audit.js';
 import {
-  checkIpBlock,
-  checkRecoveryRate,
   DAY,
   HOUR,
-  identifierKey,
   MESSAGES,
   queuePasswordChangedNotice,
   recoveryChannel,
   RESET_PURPOSE,
+  openRecovery,
+  recoveryFrontChecks,
 } from './shared/recovery.js';
 import { codeMac, macEquals } from '../crypto/codes.js';
 
@@ -37,22 +34,9 @@ import { codeMac, macEquals } from '../crypto/codes.js';
  * A policy or history failure does not burn the code.
  */
 export async function confirmForgotPassword(ctx: OperationContext, input: ConfirmForgotPasswordRequest): Promise<ConfirmForgotPasswordResponse> {
-  const login = input.Username!;
-  const { client, pool } = await loadClient(ctx, input.ClientId!);
-  const user = await findUserByLogin(ctx, pool, login);
-  const subject: AuditSubject = {
-    poolId: pool.id,
-    clientId: client.id,
-    eventType: 'PasswordChange',
-    sub: user?.sub ?? null,
-    subjectKey: identifierKey(ctx, pool, login),
-    userContextData: input.UserContextData,
-    analyticsMetadata: input.AnalyticsMetadata,
-  };
+  const { login, client, pool, user, subject } = await openRecovery(ctx, input, 'PasswordChange');
   try {
-    checkSecretHash(client, input.SecretHash, [login, user?.username]);
-    checkIpBlock(ctx, pool);
-    await checkRecoveryRate(ctx, pool);
+    await recoveryFrontChecks(ctx, input, { login, client, pool, user });
     const prevent = client.settings.PreventUserExistenceErrors === 'ENABLED';
     // Failure counters: per user when there is one, else per submitted identifier, so an
     // unknown name trips the same limits at the same count.

@@ -1,20 +1,16 @@
 import type { ForgotPasswordRequest, ForgotPasswordResponse } from '@aws-sdk/client-cognito-identity-provider';
 import type { OperationContext } from './context.js';
 import { InvalidParameterException, LimitExceededException, NotAuthorizedException, UserNotFoundException } from './exceptions.js';
-import { loadClient } from './shared/pools.js';
-import { findUserByLogin } from './shared/users.js';
-import { checkSecretHash } from './shared/secretHash.js';
 import { auditFailure, recordAudit, type AuditSubject } from './shared/audit.js';
 import {
-  checkIpBlock,
-  checkRecoveryRate,
   deliveryDetails,
   HOUR,
-  identifierKey,
   issueResetCode,
   MESSAGES,
   recoveryChannel,
   simulatedDelivery,
+  openRecovery,
+  recoveryFrontChecks,
 } from './shared/recovery.js';
 
 /**
@@ -24,22 +20,9 @@ import {
  * 200 a real user gets, with a simulated destination.
  */
 export async function forgotPassword(ctx: OperationContext, input: ForgotPasswordRequest): Promise<ForgotPasswordResponse> {
-  const login = input.Username!;
-  const { client, pool } = await loadClient(ctx, input.ClientId!);
-  const user = await findUserByLogin(ctx, pool, login);
-  const subject: AuditSubject = {
-    poolId: pool.id,
-    clientId: client.id,
-    eventType: 'ForgotPassword',
-    sub: user?.sub ?? null,
-    subjectKey: identifierKey(ctx, pool, login),
-    userContextData: input.UserContextData,
-    analyticsMetadata: input.AnalyticsMetadata,
-  };
+  const { login, client, pool, user, subject } = await openRecovery(ctx, input, 'ForgotPassword');
   try {
-    checkSecretHash(client, input.SecretHash, [login, user?.username]);
-    checkIpBlock(ctx, pool);
-    await checkRecoveryRate(ctx, pool);
+    await recoveryFrontChecks(ctx, input, { login, client, pool, user });
     if (pool.settings.AccountRecoverySetting?.RecoveryMechanisms?.some((m) => m.Name === 'admin_only')) {
       throw new NotAuthorizedException(MESSAGES.adminOnly);
     }

@@ -4,22 +4,11 @@ import type { Database } from './schema.js';
 import { StoreConflict, type MfaSettings, type UserAlias, type UserFilter, type UserRecord, type UserStatus } from './records.js';
 import { isUniqueViolation, parseJson, toNullableNumber, toNumber } from './util.js';
 import { inTransaction } from './tx.js';
+// The attributes ListUsers can filter on are copied into user_search.
+import { SEARCHABLE_NAMES } from '../domain/userFilter.js';
 
 type Row = Database['users'];
 
-/** Attributes ListUsers can filter on (Cognito's list), copied into user_search. */
-export const SEARCHABLE_ATTRIBUTES = [
-  'username',
-  'email',
-  'phone_number',
-  'name',
-  'given_name',
-  'family_name',
-  'preferred_username',
-  'cognito:user_status',
-  'status',
-  'sub',
-] as const;
 
 function toRecord(row: Row): UserRecord {
   return {
@@ -68,7 +57,7 @@ function searchRows(user: UserRecord, usernameKey: string): Database['user_searc
     sub: user.sub,
   };
   const rows: Database['user_search'][] = [];
-  for (const name of SEARCHABLE_ATTRIBUTES) {
+  for (const name of SEARCHABLE_NAMES) {
     const value = values[name];
     if (value !== undefined && value !== '') rows.push({ pool_id: user.poolId, name, value, sub: user.sub });
   }
@@ -162,14 +151,7 @@ export class UserRepository {
       if (Number(res.numUpdatedRows) !== 1) return false;
       await tx.deleteFrom('user_aliases').where('sub', '=', user.sub).execute();
       await tx.deleteFrom('user_search').where('sub', '=', user.sub).where('name', 'not in', STATE_SEARCH_NAMES).execute();
-      for (const alias of aliases) {
-        try {
-          await tx.insertInto('user_aliases').values({ pool_id: user.poolId, kind: alias.kind, value_key: alias.valueKey, sub: user.sub }).execute();
-        } catch (err) {
-          if (isUniqueViolation(err)) throw new StoreConflict('alias', alias.kind);
-          throw err;
-        }
-      }
+      await writeAliases(tx, user, aliases);
       const rows = searchRows(user, usernameKey).filter((r) => !STATE_SEARCH_NAMES.includes(r.name));
       if (rows.length > 0) await tx.insertInto('user_search').values(rows).execute();
       return true;
@@ -320,7 +302,7 @@ export class UserRepository {
   }
 }
 
-async function writeIndexes(tx: Kysely<Database>, user: UserRecord, usernameKey: string, aliases: UserAlias[]): Promise<void> {
+async function writeAliases(tx: Kysely<Database>, user: Pick<UserRecord, 'poolId' | 'sub'>, aliases: UserAlias[]): Promise<void> {
   for (const alias of aliases) {
     try {
       await tx.insertInto('user_aliases').values({ pool_id: user.poolId, kind: alias.kind, value_key: alias.valueKey, sub: user.sub }).execute();
@@ -329,6 +311,10 @@ async function writeIndexes(tx: Kysely<Database>, user: UserRecord, usernameKey:
       throw err;
     }
   }
+}
+
+async function writeIndexes(tx: Kysely<Database>, user: UserRecord, usernameKey: string, aliases: UserAlias[]): Promise<void> {
+  await writeAliases(tx, user, aliases);
   const rows = searchRows(user, usernameKey);
   if (rows.length > 0) await tx.insertInto('user_search').values(rows).execute();
 }

@@ -14,8 +14,10 @@ import { chooseRecoveryChannel, type Channel, type ChannelChoice, type RecoveryM
 import { usernameKey } from '../../domain/usernames.js';
 import { ForbiddenException, TooManyRequestsException } from '../exceptions.js';
 import { queueMessage } from '../../delivery/messageLog.js';
-import { identitySettings } from './users.js';
-import type { Pool } from './pools.js';
+import { findUserByLogin, identitySettings } from './users.js';
+import { loadClient, type Client, type Pool } from './pools.js';
+import { checkSecretHash } from './secretHash.js';
+import type { AuditSubject } from './audit.js';
 
 export const RESET_PURPOSE = 'reset';
 export const HOUR: Window = { windowMs: 3_600_000, bucketMs: 60_000 };
@@ -44,6 +46,50 @@ export const MESSAGES = {
 export function identifierKey(ctx: OperationContext, pool: Pool, login: string): string {
   const key = usernameKey(login, identitySettings(pool).caseSensitive);
   return macOf(ctx.codeKeys.current.key, ['identifier', pool.id, key]);
+}
+
+/** What ForgotPassword and ConfirmForgotPassword share in their input. */
+export interface RecoveryInput {
+  ClientId?: string;
+  Username?: string;
+  SecretHash?: string;
+  UserContextData?: AuditSubject['userContextData'];
+  AnalyticsMetadata?: AuditSubject['analyticsMetadata'];
+}
+
+export interface RecoveryRequest {
+  login: string;
+  client: Client;
+  pool: Pool;
+  user: UserRecord | undefined;
+  subject: AuditSubject;
+}
+
+/**
+ * Resolves the client (ResourceNotFoundException when unknown) and the user, and names the
+ * audit subject, before the checks whose failures are audited run.
+ */
+export async function openRecovery(ctx: OperationContext, input: RecoveryInput, eventType: AuditSubject['eventType']): Promise<RecoveryRequest> {
+  const login = input.Username!;
+  const { client, pool } = await loadClient(ctx, input.ClientId!);
+  const user = await findUserByLogin(ctx, pool, login);
+  const subject: AuditSubject = {
+    poolId: pool.id,
+    clientId: client.id,
+    eventType,
+    sub: user?.sub ?? null,
+    subjectKey: identifierKey(ctx, pool, login),
+    userContextData: input.UserContextData,
+    analyticsMetadata: input.AnalyticsMetadata,
+  };
+  return { login, client, pool, user, subject };
+}
+
+/** The checks both operations run first, in Cognito's order: secret hash, IP block, pool rate. */
+export async function recoveryFrontChecks(ctx: OperationContext, input: RecoveryInput, r: Omit<RecoveryRequest, 'subject'>): Promise<void> {
+  checkSecretHash(r.client, input.SecretHash, [r.login, r.user?.username]);
+  checkIpBlock(ctx, r.pool);
+  await checkRecoveryRate(ctx, r.pool);
 }
 
 const blockLists = new WeakMap<ReadonlyMap<string, string[]>, Map<string, BlockList>>();
