@@ -3,9 +3,7 @@ import type { OperationContext } from './context.js';
 import { newCredentials } from './shared/credentials.js';
 import type { Store } from '../store/store.js';
 import { StoreConflict, type UserRecord } from '../store/records.js';
-import { isEmailAddress, isPhoneNumber } from '../domain/attributes.js';
 import { renderInvite } from '../domain/inviteMessage.js';
-import { newSub } from '../crypto/ids.js';
 import { generateTemporaryPassword } from '../crypto/temporaryPassword.js';
 import { queueMessage } from '../delivery/messageLog.js';
 import { InvalidParameterException, UnsupportedUserStateException, UserNotFoundException, UsernameExistsException } from './exceptions.js';
@@ -13,6 +11,7 @@ import { loadPool, type Pool } from './shared/pools.js';
 import { loadUser } from './shared/users.js';
 import { enforcePasswordPolicy, passwordPolicyOf } from './shared/passwords.js';
 import { checkedAttributeWrites } from './shared/userAttributes.js';
+import { aliasTaken, newUserIdentity, withIdentityAttribute } from './shared/newUsers.js';
 import { aliasCanMove, aliasConflicts, saveUserAttributes, userKeys, withoutAlias } from './shared/userWrites.js';
 import { toUserType } from './shared/userView.js';
 
@@ -21,14 +20,7 @@ export async function adminCreateUser(ctx: OperationContext, input: AdminCreateU
   if (input.MessageAction === 'RESEND') return resendInvite(ctx, pool, input);
 
   const identity = newUserIdentity(pool, input.Username!);
-  const attributes = checkedAttributeWrites(pool, input.UserAttributes, 'create');
-  if (identity.attribute) {
-    const [kind, value] = identity.attribute;
-    if (attributes[kind] !== undefined && attributes[kind] !== value) {
-      throw new InvalidParameterException(`The ${kind} attribute must be the same as the username.`);
-    }
-    attributes[kind] = value;
-  }
+  const attributes = withIdentityAttribute(identity, checkedAttributeWrites(pool, input.UserAttributes, 'create'));
   // Required attributes are not enforced here, as in Cognito: an admin-created user supplies
   // the missing ones in the NEW_PASSWORD_REQUIRED challenge.
   // ValidationData only feeds the pre sign-up trigger; there is nothing to keep.
@@ -43,6 +35,7 @@ export async function adminCreateUser(ctx: OperationContext, input: AdminCreateU
     status: 'FORCE_CHANGE_PASSWORD',
     enabled: true,
     passwordHash: null,
+    srpVerifier: null,
     passwordChangedAt: now,
     attributes,
     mfa: { enabled: [] },
@@ -77,48 +70,6 @@ export async function adminCreateUser(ctx: OperationContext, input: AdminCreateU
     throw err;
   }
   return { User: toUserType(user) };
-}
-
-/**
- * AdminCreateUser's modeled errors do not include AliasExistsException (its documentation
- * mentions it); Cognito is observed answering a taken email or phone number with
- * UsernameExistsException and this message, which is what SDK code catches.
- */
-function aliasTaken(kind: string): UsernameExistsException {
-  return new UsernameExistsException(`An account with the given ${kind} already exists.`);
-}
-
-interface NewIdentity {
-  sub: string;
-  username: string;
-  /** In UsernameAttributes pools, the attribute the given Username becomes. */
-  attribute?: [string, string];
-}
-
-/**
- * Pools with UsernameAttributes take an email or phone number as the Username, store it as
- * that attribute and name the user by its sub. Other pools keep the Username as given, but
- * refuse one shaped like an alias the pool allows (it would shadow another user's alias).
- */
-function newUserIdentity(pool: Pool, given: string): NewIdentity {
-  const sub = newSub();
-  const usernameAttributes: string[] = pool.settings.UsernameAttributes ?? [];
-  if (usernameAttributes.length > 0) {
-    const email = usernameAttributes.includes('email');
-    const phone = usernameAttributes.includes('phone_number');
-    if (email && isEmailAddress(given)) return { sub, username: sub, attribute: ['email', given] };
-    if (phone && isPhoneNumber(given)) return { sub, username: sub, attribute: ['phone_number', given] };
-    if (email && phone) throw new InvalidParameterException('Username should be either an email or a phone number.');
-    throw new InvalidParameterException(email ? 'Username should be an email.' : 'Username should be a phone number.');
-  }
-  const aliases: string[] = pool.settings.AliasAttributes ?? [];
-  if (aliases.includes('email') && isEmailAddress(given)) {
-    throw new InvalidParameterException('Username cannot be of email format, since user pool is configured for email alias.');
-  }
-  if (aliases.includes('phone_number') && isPhoneNumber(given)) {
-    throw new InvalidParameterException('Username cannot be of phone number format, since user pool is configured for phone number alias.');
-  }
-  return { sub, username: given };
 }
 
 /** The given temporary password, held to the pool's policy, or a generated one that meets it. */

@@ -45,7 +45,7 @@ export const DEFAULT_EXPLICIT_AUTH_FLOWS: readonly ExplicitAuthFlowsType[] = ['A
 export const DEFAULT_AUTH_SESSION_MINUTES = 3;
 
 /** Attributes Cognito manages itself: no app client may be given write access to them. */
-const NEVER_WRITABLE = new Set(['sub', 'email_verified', 'phone_number_verified']);
+export const NEVER_WRITABLE: ReadonlySet<string> = new Set(['sub', 'email_verified', 'phone_number_verified']);
 
 export interface ClientContext {
   pool: Pool;

@@ -9,6 +9,7 @@ import { findAttribute, requiredIssue, schemaMessage, VERIFIED_FLAG } from '../.
 import { InvalidParameterException, UserNotFoundException } from '../exceptions.js';
 import { identitySettings } from './users.js';
 import { RESET_PURPOSE } from './recovery.js';
+import { SIGNUP_PURPOSE } from './signUpCodes.js';
 import { schemaOf } from './userAttributes.js';
 import type { Pool } from './pools.js';
 
@@ -105,6 +106,9 @@ export async function saveAttributeChange(
       // A reset code already sent went to the old email or phone number: it must not keep
       // working once the user's contact is no longer that address.
       if (changedContacts.length > 0) await tx.codes.invalidateCodes(user.sub, now, RESET_PURPOSE);
+      // Likewise a sign-up code: confirming with it marks the contact verified, which must
+      // never happen to an address the code was not sent to. ResendConfirmationCode sends a new one.
+      if (changedContacts.length > 0) await tx.codes.invalidateCodes(user.sub, now, SIGNUP_PURPOSE);
     });
   } catch (err) {
     // Lost a race with a concurrent write that took the alias first.

@@ -1,0 +1,31 @@
+// Checking a submitted one-time code against the user's live code for a purpose. The attempt
+// is counted in the store BEFORE the comparison, by one guarded statement, so no more than
+// maxAttemptsPerCode guesses are ever compared however many requests race. Returns a small
+// result the operation turns into its own Cognito exception.
+import type { OperationContext } from '../context.js';
+import type { UserRecord } from '../../store/records.js';
+import { codeMac, macEquals } from '../../crypto/codes.js';
+import type { Pool } from './pools.js';
+
+export type CodeCheck =
+  | { kind: 'ok'; codeId: string; attribute: string | null }
+  /** No code was ever issued for the purpose (or every one was superseded by a change). */
+  | { kind: 'none' }
+  /** Used, expired or superseded. */
+  | { kind: 'expired' }
+  /** The code's attempts are spent: it is dead. */
+  | { kind: 'exhausted' }
+  | { kind: 'mismatch' };
+
+export async function checkCode(ctx: OperationContext, pool: Pool, user: UserRecord, purpose: string, code: string): Promise<CodeCheck> {
+  const current = await ctx.store.codes.latestCode(user.sub, purpose);
+  if (!current) return { kind: 'none' };
+  if (current.consumedAt !== null) return { kind: 'expired' };
+  const attempt = await ctx.store.codes.countAttempt(current.id, ctx.config.reset.maxAttemptsPerCode, ctx.clock.now());
+  if (attempt.kind === 'exhausted') return { kind: 'exhausted' };
+  if (attempt.kind !== 'counted') return { kind: 'expired' };
+  ctx.counters.codeComparisons++;
+  const key = ctx.codeKeys.find(attempt.keyId);
+  const ok = key !== undefined && macEquals(codeMac(key, purpose, pool.id, user.sub, current.id, code), attempt.mac);
+  return ok ? { kind: 'ok', codeId: current.id, attribute: current.attribute } : { kind: 'mismatch' };
+}

@@ -1,0 +1,76 @@
+// Issuing a one-time code and recording the message that carries it: the one path shared by
+// password-reset codes and sign-up confirmation codes. Codes come from the CSPRNG, are stored
+// only as a keyed MAC bound to purpose, pool, user and code id, and supersede the user's
+// earlier code for the same purpose (one live code per user and purpose).
+import { randomUUID } from 'node:crypto';
+import type { OperationContext } from '../context.js';
+import type { Store } from '../../store/store.js';
+import type { UserRecord } from '../../store/records.js';
+import type { Channel } from '../../domain/recovery.js';
+import { renderVerification, type VerificationTemplate } from '../../domain/verification.js';
+import { codeMac, generateCode } from '../../crypto/codes.js';
+import { queueMessage } from '../../delivery/messageLog.js';
+import type { Pool } from './pools.js';
+
+export interface CodeSpec {
+  /** The code's purpose in the store and in its MAC ('reset', 'signup'). */
+  purpose: string;
+  ttlMs: number;
+  /** What the recorded message is for (reset_code, signup_code). */
+  messagePurpose: string;
+}
+
+/**
+ * The pool's verification message: VerificationMessageTemplate first, then the older
+ * top-level fields (pools stored before the template existed may carry only those).
+ * Cognito differs: with DefaultEmailOption CONFIRM_WITH_LINK Cognito mails sign-up users a
+ * link to its hosted confirmation page (EmailMessageByLink); there are no hosted pages yet,
+ * so the code message is sent.
+ */
+export function verificationTemplate(pool: Pool): VerificationTemplate {
+  const t = pool.settings.VerificationMessageTemplate;
+  return {
+    emailSubject: t?.EmailSubject ?? pool.settings.EmailVerificationSubject,
+    emailMessage: t?.EmailMessage ?? pool.settings.EmailVerificationMessage,
+    smsMessage: t?.SmsMessage ?? pool.settings.SmsVerificationMessage,
+  };
+}
+
+/**
+ * Issues a fresh code (superseding any earlier one for the purpose) and records its message,
+ * inside the caller's transaction. The code leaves this function only inside the message body.
+ */
+export async function issueVerificationCode(
+  ctx: OperationContext,
+  tx: Store,
+  pool: Pool,
+  user: UserRecord,
+  channel: Channel,
+  spec: CodeSpec,
+): Promise<void> {
+  const now = ctx.clock.now();
+  const code = generateCode(ctx.config.reset.codeLength);
+  const id = randomUUID();
+  const key = ctx.codeKeys.current;
+  await tx.codes.issueCode({
+    id,
+    poolId: pool.id,
+    sub: user.sub,
+    purpose: spec.purpose,
+    mac: codeMac(key.key, spec.purpose, pool.id, user.sub, id, code),
+    keyId: key.id,
+    createdAt: now,
+    expiresAt: now + spec.ttlMs,
+    attribute: channel.attribute,
+  });
+  const { subject, body } = renderVerification(verificationTemplate(pool), channel.medium, code, user.username);
+  await queueMessage(ctx, tx, {
+    poolId: pool.id,
+    sub: user.sub,
+    channel: channel.medium,
+    destination: channel.destination,
+    subject,
+    body,
+    purpose: spec.messagePurpose,
+  });
+}
