@@ -24,6 +24,7 @@ export async function fillUsers(store: Store, poolId: string, from: number, to: 
           status: 'CONFIRMED',
           enabled: true,
           passwordHash,
+          srpVerifier: null,
           passwordChangedAt: now,
           attributes: { email: emailOf(i), email_verified: 'true', given_name: `Given${i}` },
           mfa: { enabled: [] },

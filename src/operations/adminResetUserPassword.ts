@@ -22,6 +22,7 @@ export async function adminResetUserPassword(ctx: OperationContext, input: Admin
       sub: user.sub,
       poolId: pool.id,
       passwordHash: user.passwordHash,
+      srpVerifier: user.srpVerifier,
       passwordChangedAt: user.passwordChangedAt,
       status: 'RESET_REQUIRED',
       tokensValidAfter: user.tokensValidAfter,
