@@ -107,6 +107,7 @@ describe('options', () => {
     '--database-url': 'postgres://userpool@db.internal/userpool',
     '--region': 'eu-west-1',
     '--public-url': 'https://id.example.com',
+    '--token-issuer': 'cognito',
     '--dev': 'true',
     '--seed': 'seed.json',
     '--access-keys': `${KEY_ID}:${KEY_SECRET}`,

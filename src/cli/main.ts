@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { startApp } from '../app.js';
 import { registerMessagesCommand } from './messages.js';
+import { registerKeysCommand } from './keys.js';
 
 const program = new Command();
 program.name('userpool').description('A self-hosted, Cognito-compatible user-pool server').showHelpAfterError();
@@ -16,6 +17,7 @@ program
   .option('--database-url <url>', 'postgres:// URL instead of the embedded SQLite store (USERPOOL_DATABASE_URL)')
   .option('--region <region>', 'region used in pool ids (USERPOOL_REGION, default us-east-1)')
   .option('--public-url <url>', 'public base URL for issuers and links (USERPOOL_PUBLIC_URL)')
+  .option('--token-issuer <form>', 'token iss: url (<public URL>/<poolId>) or cognito (https://cognito-idp.<region>.amazonaws.com/<poolId>) (USERPOOL_TOKEN_ISSUER, default url)')
   .option('--dev', 'development mode: message inspection endpoints (USERPOOL_DEV)')
   .option('--seed <file>', 'JSON file of pools, clients and users to create at start (USERPOOL_SEED)')
   .option('--access-keys <pairs>', 'ACCESS_KEY_ID:SECRET pairs for SigV4 on admin operations (USERPOOL_ACCESS_KEYS)')
@@ -67,5 +69,6 @@ program
   });
 
 registerMessagesCommand(program);
+registerKeysCommand(program);
 
 await program.parseAsync(process.argv);

@@ -18,6 +18,13 @@ export interface ServerConfig {
   /** Public base URL (token issuer, links in messages). Default http://HOST:PORT. */
   publicUrl: string | undefined;
   /**
+   * The `iss` of issued tokens. `url` (default): `<public URL>/<poolId>`, where the JWKS is
+   * served. `cognito`: Cognito's own `https://cognito-idp.<region>.amazonaws.com/<poolId>`, so
+   * a backend that verifies with aws-jwt-verify's CognitoJwtVerifier accepts the tokens
+   * unchanged once given this server's JWKS.
+   */
+  tokenIssuer: 'url' | 'cognito';
+  /**
    * Development mode: exposes the message inspection endpoints (/_aws/ses, /_aws/sns) and
    * prints one line per sent message with the destination masked. Never on by default.
    */
@@ -86,6 +93,11 @@ function parseUrl(raw: string, flag: string): string {
   }
 }
 
+function parseTokenIssuer(raw: string, flag: string): 'url' | 'cognito' {
+  if (raw !== 'url' && raw !== 'cognito') throw new ConfigError(`${flag} must be url or cognito, got '${raw}'`);
+  return raw;
+}
+
 function parseDatabaseUrl(raw: string, flag: string): string {
   if (!/^postgres(ql)?:\/\//.test(raw)) {
     throw new ConfigError(`${flag} must be a postgres:// URL (leave it unset for the embedded SQLite store)`);
@@ -123,6 +135,7 @@ const OPTIONS: OptionSpec<keyof ServerConfig>[] = [
   { key: 'databaseUrl', flag: '--database-url', env: 'USERPOOL_DATABASE_URL', parse: parseDatabaseUrl },
   { key: 'region', flag: '--region', env: 'USERPOOL_REGION', parse: parseRegion },
   { key: 'publicUrl', flag: '--public-url', env: 'USERPOOL_PUBLIC_URL', parse: parseUrl },
+  { key: 'tokenIssuer', flag: '--token-issuer', env: 'USERPOOL_TOKEN_ISSUER', parse: parseTokenIssuer },
   { key: 'dev', flag: '--dev', env: 'USERPOOL_DEV', parse: parseBool },
   { key: 'seedFile', flag: '--seed', env: 'USERPOOL_SEED', parse: (r) => r },
   { key: 'accessKeys', flag: '--access-keys', env: 'USERPOOL_ACCESS_KEYS', parse: parseAccessKeys },
@@ -148,6 +161,7 @@ export function defaultConfig(): ServerConfig {
     databaseUrl: undefined,
     region: 'us-east-1',
     publicUrl: undefined,
+    tokenIssuer: 'url',
     dev: false,
     seedFile: undefined,
     accessKeys: new Map(),

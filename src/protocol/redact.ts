@@ -20,6 +20,14 @@ const SECRET_FIELDS = [
   'code',
   'secret',
   'authorization',
+  // A stored SRP verifier allows offline password guessing at SHA-256 speed.
+  'srpVerifier',
+  'srp_verifier',
+  // Sign-in and tokens: a refresh token (AuthParameters, RevokeToken's Token), a signing key.
+  'REFRESH_TOKEN',
+  'Token',
+  'privateKey',
+  'private_key',
 ];
 
 export const REDACTED_PATHS: string[] = [

@@ -44,6 +44,11 @@ export interface UserRecord {
   status: UserStatus;
   enabled: boolean;
   passwordHash: string | null;
+  /**
+   * SRP salt and verifier (JSON) for USER_SRP_AUTH, made with the password; null when the
+   * user has no password or set it before verifiers were kept. As secret as passwordHash.
+   */
+  srpVerifier: string | null;
   passwordChangedAt: number | null;
   /** Attribute name -> value, as strings the way Cognito holds them (sub excluded). */
   attributes: Record<string, string>;

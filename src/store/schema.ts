@@ -36,6 +36,8 @@ export interface UsersTable {
   tokens_valid_after: number;
   created_at: number;
   updated_at: number;
+  /** SRP salt and verifier as JSON (migration 003); as sensitive as password_hash. */
+  srp_verifier: string | null;
 }
 
 /** Aliases usable to sign in or address a user: email, phone_number, preferred_username. */
@@ -114,6 +116,48 @@ export interface RateCountersTable {
   expires_at: number;
 }
 
+/** Per-pool token signing keys; the newest unretired key signs, every unretired one is published. */
+export interface SigningKeysTable {
+  kid: string;
+  pool_id: string;
+  alg: string;
+  public_jwk: string;
+  /** Encrypted private key; the wrapping key lives outside the database. */
+  private_key: string;
+  wrap_key_id: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
+/** One row per sign-in: the refresh token (hashed) and the token family its origin_jti names. */
+export interface RefreshTokensTable {
+  id: string;
+  token_hash: string;
+  pool_id: string;
+  client_id: string;
+  sub: string;
+  /** Epoch seconds of the authentication, carried into every token of the family. */
+  auth_time: number;
+  created_at: number;
+  /** The user's tokens_valid_after as the sign-in read it. */
+  user_valid_after: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+/** Sessions of sign-in challenges (the Session string, hashed), single use. */
+export interface AuthSessionsTable {
+  id: string;
+  pool_id: string;
+  client_id: string;
+  sub: string | null;
+  challenge: string;
+  data: string | null;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   pool_clients: PoolClientsTable;
@@ -126,4 +170,7 @@ export interface Database {
   audit_events: AuditEventsTable;
   rate_counters: RateCountersTable;
   settings_kv: { key: string; value: string };
+  signing_keys: SigningKeysTable;
+  refresh_tokens: RefreshTokensTable;
+  auth_sessions: AuthSessionsTable;
 }

@@ -10,6 +10,7 @@ import { MessageRepository } from './messages.js';
 import { AuditRepository } from './audit.js';
 import { CodeRepository } from './codes.js';
 import { LimitRepository } from './limits.js';
+import { AuthSessionRepository, RefreshTokenRepository, SigningKeyRepository } from './tokens.js';
 
 export class Store {
   readonly pools: PoolRepository;
@@ -19,6 +20,9 @@ export class Store {
   readonly audit: AuditRepository;
   readonly codes: CodeRepository;
   readonly limits: LimitRepository;
+  readonly signingKeys: SigningKeyRepository;
+  readonly refreshTokens: RefreshTokenRepository;
+  readonly authSessions: AuthSessionRepository;
 
   constructor(readonly db: Kysely<Database>) {
     this.pools = new PoolRepository(db);
@@ -28,6 +32,9 @@ export class Store {
     this.audit = new AuditRepository(db);
     this.codes = new CodeRepository(db);
     this.limits = new LimitRepository(db);
+    this.signingKeys = new SigningKeyRepository(db);
+    this.refreshTokens = new RefreshTokenRepository(db);
+    this.authSessions = new AuthSessionRepository(db);
   }
 
   /** Runs fn with a Store bound to one transaction: all of it commits, or none. */

@@ -18,6 +18,7 @@ function toRecord(row: Row): UserRecord {
     status: row.status as UserStatus,
     enabled: Number(row.enabled) === 1,
     passwordHash: row.password_hash,
+    srpVerifier: row.srp_verifier ?? null,
     passwordChangedAt: toNullableNumber(row.password_changed_at),
     attributes: parseJson<Record<string, string>>(row.attributes),
     mfa: parseJson<MfaSettings>(row.mfa),
@@ -36,6 +37,7 @@ function toRow(user: UserRecord, usernameKey: string): Row {
     status: user.status,
     enabled: user.enabled ? 1 : 0,
     password_hash: user.passwordHash,
+    srp_verifier: user.srpVerifier,
     password_changed_at: user.passwordChangedAt,
     attributes: JSON.stringify(user.attributes),
     mfa: JSON.stringify(user.mfa),
@@ -112,16 +114,18 @@ export class UserRepository {
 
   /**
    * Sets a new password hash and status in one statement pair (row + its status search
-   * entry), without rewriting aliases: the hot path of a password reset or change.
+   * entry), without rewriting aliases: the hot path of a password reset or change. The SRP
+   * verifier is required with the hash, so no caller can change one and leave the other.
    */
   async updateCredentials(
-    user: Pick<UserRecord, 'sub' | 'poolId' | 'passwordHash' | 'passwordChangedAt' | 'status' | 'tokensValidAfter' | 'updatedAt'>,
+    user: Pick<UserRecord, 'sub' | 'poolId' | 'passwordHash' | 'srpVerifier' | 'passwordChangedAt' | 'status' | 'tokensValidAfter' | 'updatedAt'>,
   ): Promise<boolean> {
     return inTransaction(this.db, async (tx) => {
       const res = await tx
         .updateTable('users')
         .set({
           password_hash: user.passwordHash,
+          srp_verifier: user.srpVerifier,
           password_changed_at: user.passwordChangedAt,
           status: user.status,
           tokens_valid_after: user.tokensValidAfter,
@@ -169,6 +173,26 @@ export class UserRepository {
       if (Number(res.numUpdatedRows) !== 1) return false;
       await tx.deleteFrom('user_search').where('sub', '=', sub).where('name', '=', 'status').execute();
       await tx.insertInto('user_search').values({ pool_id: poolId, name: 'status', value: enabled ? 'Enabled' : 'Disabled', sub }).execute();
+      return true;
+    });
+  }
+
+  /**
+   * UNCONFIRMED -> CONFIRMED in one guarded statement (and the status search row): true for
+   * exactly one caller, however many confirmations race; false when the user is gone or no
+   * longer UNCONFIRMED.
+   */
+  async confirmUser(sub: string, poolId: string, at: number): Promise<boolean> {
+    return inTransaction(this.db, async (tx) => {
+      const res = await tx
+        .updateTable('users')
+        .set({ status: 'CONFIRMED', updated_at: at })
+        .where('sub', '=', sub)
+        .where('status', '=', 'UNCONFIRMED')
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) return false;
+      await tx.deleteFrom('user_search').where('sub', '=', sub).where('name', '=', 'cognito:user_status').execute();
+      await tx.insertInto('user_search').values({ pool_id: poolId, name: 'cognito:user_status', value: 'CONFIRMED', sub }).execute();
       return true;
     });
   }

@@ -2,9 +2,13 @@
 // tsx run the same set; a new migration is one import and one line here.
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001_initial.js';
+import * as m002 from './002_tokens.js';
+import * as m003 from './003_srp.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001_initial': m001,
+  '002_tokens': m002,
+  '003_srp': m003,
 };
 
 export const migrationProvider: MigrationProvider = {

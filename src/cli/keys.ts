@@ -1,0 +1,59 @@
+// `userpool keys`: list, rotate and retire a pool's token signing keys, working on the data
+// directory (a running server may share it: it publishes a new key at once, signs with it
+// within seconds, and stops verifying a retired one within seconds).
+import type { Command } from 'commander';
+import { defaultConfig } from '../config/config.js';
+import { openStore } from '../app.js';
+import { systemClock } from '../domain/clock.js';
+import { loadCodeMacKeys } from '../crypto/codes.js';
+import { SigningKeyRing } from '../operations/shared/signingKeys.js';
+
+interface KeyOptions {
+  dataDir?: string;
+}
+
+async function withRing(opts: KeyOptions, poolId: string, fn: (ring: SigningKeyRing) => Promise<string>): Promise<void> {
+  const config = { ...defaultConfig(), dataDir: opts.dataDir ?? process.env.USERPOOL_DATA_DIR ?? defaultConfig().dataDir };
+  const store = await openStore(config);
+  try {
+    if (!(await store.pools.findPool(poolId))) throw new Error(`user pool ${poolId} does not exist`);
+    const ring = new SigningKeyRing(store, loadCodeMacKeys(config.dataDir, process.env), systemClock);
+    process.stdout.write(await fn(ring));
+  } catch (err) {
+    process.stderr.write(`userpool keys: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  } finally {
+    await store.close();
+  }
+}
+
+export function registerKeysCommand(program: Command): void {
+  const keys = program.command('keys').description("Manage a pool's token signing keys");
+  const dataDir = ['--data-dir <dir>', 'the server\'s data directory (USERPOOL_DATA_DIR, default ./data)'] as const;
+
+  keys
+    .command('list <poolId>')
+    .description('The published keys, newest (the signing one) first')
+    .option(...dataDir)
+    .action((poolId: string, opts: KeyOptions) =>
+      withRing(opts, poolId, async (ring) => (await ring.jwks(poolId)).map((k) => `${k.kid}\n`).join('')),
+    );
+
+  keys
+    .command('rotate <poolId>')
+    .description('Add a key that signs from now on; older keys stay published until retired')
+    .option(...dataDir)
+    .action((poolId: string, opts: KeyOptions) => withRing(opts, poolId, async (ring) => `${await ring.rotate(poolId)}\n`));
+
+  keys
+    .command('retire <poolId> <kid>')
+    .description('Stop publishing a key: tokens it signed stop verifying')
+    .option(...dataDir)
+    .action((poolId: string, kid: string, opts: KeyOptions) =>
+      withRing(opts, poolId, async (ring) => {
+        if ((await ring.jwks(poolId)).length <= 1) throw new Error('the last key of a pool cannot be retired: rotate first');
+        if (!(await ring.retire(poolId, kid))) throw new Error(`${kid} is not a published key of ${poolId}`);
+        return `retired ${kid}\n`;
+      }),
+    );
+}

@@ -1,0 +1,261 @@
+// Sign-in, shared by InitiateAuth, AdminInitiateAuth and the two RespondToAuthChallenge
+// operations: which flows a client allows, the password and SRP first steps, the steps after
+// a proven password (status checks, NEW_PASSWORD_REQUIRED, tokens), refresh, and the
+// sign-in failure throttle.
+//
+// The throttle counts password attempts per user, or per submitted identifier (keyed hash)
+// when no user matches, so unknown and existing names lock at the same count. An attempt is
+// counted before the password is checked and the count cleared by a success, so concurrent
+// guesses cannot get more than the limit checked. The counters are the throttle's own: a user
+// locked out of signing in can still reset the password (ForgotPassword and
+// ConfirmForgotPassword keep separate counters), and the per-user counter is named after the
+// current password, so a completed reset starts it afresh.
+import { createHash } from 'node:crypto';
+import type { AuthFlowType } from '@aws-sdk/client-cognito-identity-provider';
+import type { OperationContext } from '../context.js';
+import type { UserRecord } from '../../store/records.js';
+import type { Window } from '../../store/limits.js';
+import { opaqueTokenHash } from '../../crypto/jwt.js';
+import {
+  InvalidParameterException,
+  NotAuthorizedException,
+  PasswordResetRequiredException,
+  UserNotConfirmedException,
+  UserNotFoundException,
+} from '../exceptions.js';
+import { checkSecretHash } from './secretHash.js';
+import { findUserByLogin } from './users.js';
+import { identifierKey } from './recovery.js';
+import { passwordPolicyOf } from './passwords.js';
+import { familyRevoked, issueRefreshedTokens, issueSignInTokens } from './tokens.js';
+import { beginSrpAuth, verifySrpResponse } from './srpAuth.js';
+import { consumeAuthSession, peekAuthSession, SESSION_MESSAGES, startAuthSession } from './authSessions.js';
+import { answerNewPassword, newPasswordChallenge } from './newPassword.js';
+import type { Client, Pool } from './pools.js';
+import { AUTH_MESSAGES, required, type AuthResponse, type Params } from './authParams.js';
+
+/** Failed passwords allowed per user (or unknown identifier) in the window before the lock. */
+export const SIGN_IN_FAILURES_ALLOWED = 5;
+export const SIGN_IN_FAILURE_WINDOW: Window = { windowMs: 5 * 60_000, bucketMs: 10_000 };
+
+/** The client setting that allows each flow: the ALLOW_ name, and the legacy name if any. */
+const FLOW_SETTINGS: Record<string, { modern: string; legacy?: string; legacyAlways?: boolean }> = {
+  USER_PASSWORD_AUTH: { modern: 'ALLOW_USER_PASSWORD_AUTH', legacy: 'USER_PASSWORD_AUTH' },
+  ADMIN_USER_PASSWORD_AUTH: { modern: 'ALLOW_ADMIN_USER_PASSWORD_AUTH', legacy: 'ADMIN_NO_SRP_AUTH' },
+  ADMIN_NO_SRP_AUTH: { modern: 'ALLOW_ADMIN_USER_PASSWORD_AUTH', legacy: 'ADMIN_NO_SRP_AUTH' },
+  USER_SRP_AUTH: { modern: 'ALLOW_USER_SRP_AUTH', legacyAlways: true },
+  REFRESH_TOKEN_AUTH: { modern: 'ALLOW_REFRESH_TOKEN_AUTH', legacyAlways: true },
+  REFRESH_TOKEN: { modern: 'ALLOW_REFRESH_TOKEN_AUTH', legacyAlways: true },
+  CUSTOM_AUTH: { modern: 'ALLOW_CUSTOM_AUTH', legacy: 'CUSTOM_AUTH_FLOW_ONLY' },
+  USER_AUTH: { modern: 'ALLOW_USER_AUTH' },
+};
+
+/**
+ * InvalidParameterException `<FLOW> flow not enabled for this client` unless the client's
+ * ExplicitAuthFlows allow the flow. Clients on the legacy names (no ALLOW_ entry) always allow
+ * SRP and refresh, unless CUSTOM_AUTH_FLOW_ONLY restricts them to custom authentication.
+ */
+export function checkFlowAllowed(client: Client, flow: AuthFlowType): void {
+  const flows: string[] = client.settings.ExplicitAuthFlows ?? [];
+  const setting = FLOW_SETTINGS[flow];
+  let allowed = false;
+  if (setting && flows.some((f) => f.startsWith('ALLOW_'))) allowed = flows.includes(setting.modern);
+  else if (setting) {
+    const customOnly = flows.includes('CUSTOM_AUTH_FLOW_ONLY');
+    allowed = (setting.legacy !== undefined && flows.includes(setting.legacy)) || (setting.legacyAlways === true && (!customOnly || flow.startsWith('REFRESH')));
+  }
+  if (!allowed) throw new InvalidParameterException(`${flow} flow not enabled for this client`);
+}
+
+/** The flows of this server that exist but cannot complete here (no Lambda triggers, no passwordless). */
+export function refuseUnbuiltFlow(flow: AuthFlowType): never {
+  if (flow === 'CUSTOM_AUTH') throw new InvalidParameterException(AUTH_MESSAGES.noCustomAuth);
+  // Cognito differs: USER_AUTH (choice-based sign-in) is not built; Cognito would answer it.
+  throw new InvalidParameterException(AUTH_MESSAGES.notSupported);
+}
+
+// ---- the failure throttle ----
+
+/**
+ * Per user, the counter is named after the current password (a digest of its salted hash),
+ * so a new password, from a reset or an admin, starts a new count.
+ */
+function failureKey(ctx: OperationContext, pool: Pool, login: string, user: UserRecord | undefined): string {
+  if (!user) return `signin-fail:id:${identifierKey(ctx, pool, login)}`;
+  const epoch = createHash('sha256').update(user.passwordHash ?? '').digest('base64url').slice(0, 16);
+  return `signin-fail:sub:${user.sub}:${epoch}`;
+}
+
+/** Refuses a locked identity (no count: nothing is checked). */
+async function checkNotLockedOut(ctx: OperationContext, key: string): Promise<void> {
+  if ((await ctx.store.limits.peek(key, SIGN_IN_FAILURE_WINDOW, ctx.clock.now())) >= SIGN_IN_FAILURES_ALLOWED) {
+    throw new NotAuthorizedException(AUTH_MESSAGES.attemptsExceeded);
+  }
+}
+
+/**
+ * Counts the attempt before any password is checked, as codes are counted before they are
+ * compared: however many guesses arrive at once, across processes, no more than the limit
+ * are ever checked. A success clears the count (afterPassword); a locked identity is refused
+ * without being counted again.
+ */
+async function countAttempt(ctx: OperationContext, key: string): Promise<void> {
+  await checkNotLockedOut(ctx, key);
+  if ((await ctx.store.limits.hit(key, SIGN_IN_FAILURE_WINDOW, ctx.clock.now())) > SIGN_IN_FAILURES_ALLOWED) {
+    throw new NotAuthorizedException(AUTH_MESSAGES.attemptsExceeded);
+  }
+}
+
+function wrongPassword(): never {
+  throw new NotAuthorizedException(AUTH_MESSAGES.incorrect);
+}
+
+/**
+ * The login matches no user. LEGACY clients say so; ENABLED ones answer exactly as for a
+ * wrong password, after the same work (a dummy hash verification) and the same counting.
+ */
+async function unknownUser(ctx: OperationContext, client: Client, key: string, password: string | undefined): Promise<never> {
+  if (client.settings.PreventUserExistenceErrors !== 'ENABLED') throw new UserNotFoundException(AUTH_MESSAGES.userNotFound);
+  await countAttempt(ctx, key);
+  if (password !== undefined) await ctx.passwords.verifyAgainstDummy(password);
+  return wrongPassword();
+}
+
+// ---- the flows ----
+
+/** USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH and ADMIN_NO_SRP_AUTH. */
+export async function passwordSignIn(ctx: OperationContext, pool: Pool, client: Client, params: Params | undefined): Promise<AuthResponse> {
+  const login = required(params, 'USERNAME');
+  const password = required(params, 'PASSWORD');
+  const user = await findUserByLogin(ctx, pool, login);
+  checkSecretHash(client, params?.SECRET_HASH, [login, user?.username]);
+  const key = failureKey(ctx, pool, login, user);
+  if (!user) return unknownUser(ctx, client, key, password);
+  await checkNotLockedOut(ctx, key);
+  // An admin reset deactivated the password: nothing to verify it against.
+  if (user.status === 'RESET_REQUIRED') throw new PasswordResetRequiredException(AUTH_MESSAGES.resetRequired);
+  await countAttempt(ctx, key);
+  const ok = user.passwordHash ? await ctx.passwords.verifyPassword(user.passwordHash, password) : await ctx.passwords.verifyAgainstDummy(password);
+  if (!ok) return wrongPassword();
+  return afterPassword(ctx, pool, client, user);
+}
+
+/** USER_SRP_AUTH's first step: the PASSWORD_VERIFIER challenge (crypto in srpAuth.ts). */
+export async function srpSignIn(ctx: OperationContext, pool: Pool, client: Client, params: Params | undefined): Promise<AuthResponse> {
+  const login = required(params, 'USERNAME');
+  const srpA = required(params, 'SRP_A');
+  const user = await findUserByLogin(ctx, pool, login);
+  checkSecretHash(client, params?.SECRET_HASH, [login, user?.username]);
+  if (!user && client.settings.PreventUserExistenceErrors !== 'ENABLED') throw new UserNotFoundException(AUTH_MESSAGES.userNotFound);
+  await checkNotLockedOut(ctx, failureKey(ctx, pool, login, user));
+  if (user?.status === 'RESET_REQUIRED') throw new PasswordResetRequiredException(AUTH_MESSAGES.resetRequired);
+  // An unknown login (ENABLED) gets a decoy challenge that looks real and can never verify.
+  const { challengeParameters } = await beginSrpAuth(ctx, pool, client, user, login, srpA);
+  const session = await startAuthSession(ctx, pool, client, user?.sub ?? null, 'PASSWORD_VERIFIER', { login });
+  return { ChallengeName: 'PASSWORD_VERIFIER', Session: session, ChallengeParameters: challengeParameters };
+}
+
+/**
+ * The PASSWORD_VERIFIER answer. The Session is optional, as in Cognito (some SRP clients do
+ * not send it back): SRP's own state is sealed in SECRET_BLOCK and single use. When a
+ * Session is sent it must be this client's live one for the same user, and is used up.
+ */
+export async function answerPasswordVerifier(
+  ctx: OperationContext,
+  pool: Pool,
+  client: Client,
+  responses: Params | undefined,
+  session: string | undefined,
+): Promise<AuthResponse> {
+  const login = required(responses, 'USERNAME');
+  // Before the session is used up: a malformed answer can be corrected and sent again.
+  for (const name of ['PASSWORD_CLAIM_SECRET_BLOCK', 'PASSWORD_CLAIM_SIGNATURE', 'TIMESTAMP']) required(responses, name);
+  let user = await findUserByLogin(ctx, pool, login);
+  let identifier = login;
+  if (session) {
+    const record = await peekAuthSession(ctx, client, session, 'PASSWORD_VERIFIER');
+    if ((record.sub ?? undefined) !== user?.sub) throw new NotAuthorizedException(SESSION_MESSAGES.invalid);
+    await consumeAuthSession(ctx, record);
+    identifier = record.data?.login ?? login;
+    if (!user && record.sub) user = await ctx.store.users.findUserBySub(pool.id, record.sub);
+  }
+  checkSecretHash(client, responses?.SECRET_HASH, [user?.username ?? login, login]);
+  const key = failureKey(ctx, pool, identifier, user);
+  if (!user) return unknownUser(ctx, client, key, undefined);
+  await checkNotLockedOut(ctx, key);
+  if (user.status === 'RESET_REQUIRED') throw new PasswordResetRequiredException(AUTH_MESSAGES.resetRequired);
+  await countAttempt(ctx, key);
+  const ok = await verifySrpResponse(ctx, pool, client, user, responses as Record<string, string>);
+  if (!ok) return wrongPassword();
+  return afterPassword(ctx, pool, client, user);
+}
+
+/**
+ * After the password is proven: disabled, unconfirmed, a temporary password (expired, or
+ * the NEW_PASSWORD_REQUIRED challenge), else tokens. Only someone holding the password learns
+ * these states. A success clears the user's failure count.
+ */
+export async function afterPassword(ctx: OperationContext, pool: Pool, client: Client, user: UserRecord): Promise<AuthResponse> {
+  if (!user.enabled) throw new NotAuthorizedException(AUTH_MESSAGES.disabled);
+  if (user.status === 'UNCONFIRMED') throw new UserNotConfirmedException(AUTH_MESSAGES.notConfirmed);
+  await ctx.store.limits.clear(failureKey(ctx, pool, user.username, user));
+  if (user.status === 'FORCE_CHANGE_PASSWORD') {
+    const days = passwordPolicyOf(pool).temporaryPasswordValidityDays;
+    if (ctx.clock.now() > (user.passwordChangedAt ?? user.createdAt) + days * 86_400_000) {
+      throw new NotAuthorizedException(AUTH_MESSAGES.temporaryExpired);
+    }
+    return newPasswordChallenge(ctx, pool, client, user);
+  }
+  return { ChallengeParameters: {}, AuthenticationResult: await issueSignInTokens(ctx, pool, client, user) };
+}
+
+/** REFRESH_TOKEN_AUTH / REFRESH_TOKEN: new id and access tokens from a live refresh token. */
+export async function refreshSignIn(ctx: OperationContext, pool: Pool, client: Client, params: Params | undefined): Promise<AuthResponse> {
+  const token = required(params, 'REFRESH_TOKEN');
+  const family = await ctx.store.refreshTokens.findByHash(opaqueTokenHash(token));
+  // A token of another client or pool is not one this client can use.
+  if (!family || family.clientId !== client.id || family.poolId !== pool.id) throw new NotAuthorizedException(AUTH_MESSAGES.invalidRefresh);
+  const user = await ctx.store.users.findUserBySub(pool.id, family.sub);
+  if (!user) throw new NotAuthorizedException(AUTH_MESSAGES.invalidRefresh);
+  // Clients hash the username they know, which for a refresh may be the sub.
+  checkSecretHash(client, params?.SECRET_HASH, [params?.USERNAME, user.username, user.sub]);
+  if (familyRevoked(family, user)) throw new NotAuthorizedException(AUTH_MESSAGES.refreshRevoked);
+  if (family.expiresAt <= ctx.clock.now()) throw new NotAuthorizedException(AUTH_MESSAGES.refreshExpired);
+  if (!user.enabled) throw new NotAuthorizedException(AUTH_MESSAGES.disabled);
+  if (user.status === 'RESET_REQUIRED') throw new PasswordResetRequiredException(AUTH_MESSAGES.resetRequired);
+  return { ChallengeParameters: {}, AuthenticationResult: await issueRefreshedTokens(ctx, pool, client, user, family) };
+}
+
+/** The flows both InitiateAuth operations share, once the operation has vetted the flow name. */
+export async function runFlow(ctx: OperationContext, pool: Pool, client: Client, flow: AuthFlowType, params: Params | undefined): Promise<AuthResponse> {
+  checkFlowAllowed(client, flow);
+  switch (flow) {
+    case 'USER_PASSWORD_AUTH':
+    case 'ADMIN_USER_PASSWORD_AUTH':
+    case 'ADMIN_NO_SRP_AUTH':
+      return passwordSignIn(ctx, pool, client, params);
+    case 'USER_SRP_AUTH':
+      return srpSignIn(ctx, pool, client, params);
+    case 'REFRESH_TOKEN_AUTH':
+    case 'REFRESH_TOKEN':
+      return refreshSignIn(ctx, pool, client, params);
+    default:
+      return refuseUnbuiltFlow(flow);
+  }
+}
+
+/** RespondToAuthChallenge and AdminRespondToAuthChallenge: the challenges this server issues. */
+export async function answerChallenge(
+  ctx: OperationContext,
+  pool: Pool,
+  client: Client,
+  challenge: string,
+  responses: Params | undefined,
+  session: string | undefined,
+): Promise<AuthResponse> {
+  if (challenge === 'PASSWORD_VERIFIER') return answerPasswordVerifier(ctx, pool, client, responses, session);
+  if (challenge === 'NEW_PASSWORD_REQUIRED') return answerNewPassword(ctx, pool, client, responses, session);
+  // A challenge this server never issues (MFA, custom, device) has no session to answer.
+  if (!session) throw new InvalidParameterException(SESSION_MESSAGES.missing);
+  throw new NotAuthorizedException(SESSION_MESSAGES.invalid);
+}
