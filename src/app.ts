@@ -11,6 +11,9 @@ import type { Services } from './operations/context.js';
 import { seedFromFile } from './seed.js';
 import { loadCodeMacKeys } from './crypto/codes.js';
 import { devRoutes } from './delivery/devRoutes.js';
+import { SigningKeyRing } from './operations/shared/signingKeys.js';
+import { tokenRoutes } from './protocol/tokenRoutes.js';
+import { noInvoker, TriggerRunner, type TriggerInvoker } from './triggers/runner.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -18,6 +21,8 @@ export interface AppOptions {
   argon2?: PasswordHasherOptions;
   /** Where the log goes (default stdout); tests capture it to prove no secret is logged. */
   logStream?: NodeJS.WritableStream;
+  /** Delivers Lambda trigger events (the pool's LambdaConfig names the functions). */
+  triggerInvoker?: TriggerInvoker;
 }
 
 export interface App {
@@ -42,8 +47,20 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   const passwords = new PasswordHasher(options.argon2);
   const placeholderLogger = undefined as unknown as Services['logger'];
   const codeKeys = loadCodeMacKeys(config.dataDir, process.env);
-  const services: Services = { config, store, clock, passwords, logger: placeholderLogger, codeKeys, counters: { codeComparisons: 0 } };
-  const server = await buildServer(services, [devRoutes], options.logStream);
+  const services: Services = {
+    config,
+    store,
+    clock,
+    passwords,
+    logger: placeholderLogger,
+    codeKeys,
+    counters: { codeComparisons: 0 },
+    triggers: new TriggerRunner(options.triggerInvoker ?? noInvoker),
+    signingKeys: new SigningKeyRing(store, codeKeys, clock),
+    // Resolved when asked: the listening address is known only once startApp has listened.
+    publicUrl: () => config.publicUrl ?? (app.url || `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`),
+  };
+  const server = await buildServer(services, [devRoutes, tokenRoutes], options.logStream);
   services.logger = server.log;
   const app: App = {
     server,

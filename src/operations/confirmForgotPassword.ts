@@ -25,7 +25,8 @@ import {
   openRecovery,
   recoveryFrontChecks,
 } from './shared/recovery.js';
-import { codeMac, macEquals } from '../crypto/codes.js';
+import { checkCode } from './shared/codeCheck.js';
+import { triggerEvent } from '../triggers/events.js';
 
 /**
  * Sets a new password with a reset code. Order: client, secret hash, IP block, pool rate,
@@ -60,6 +61,21 @@ export async function confirmForgotPassword(ctx: OperationContext, input: Confir
     await enforcePasswordHistory(ctx, pool, user, input.Password!);
     const credentials = await newCredentials(ctx, pool, user, input.Password!);
     await applyReset(ctx, pool, user, codeId, credentials, subject);
+    // After the commit, as in Cognito: a failing PostConfirmation trigger reaches the caller
+    // but does not undo the reset. ClientMetadata goes to it untouched and is never stored.
+    const confirmed = { ...user, ...credentials, status: 'CONFIRMED' as const };
+    await ctx.triggers.run(
+      pool.settings.LambdaConfig as Record<string, unknown> | undefined,
+      'PostConfirmation',
+      triggerEvent({
+        triggerSource: 'PostConfirmation_ConfirmForgotPassword',
+        poolId: pool.id,
+        user: confirmed,
+        clientId: client.id,
+        userAgent: ctx.request.userAgent,
+        request: { clientMetadata: input.ClientMetadata ?? {} },
+      }),
+    );
     return {};
   } catch (err) {
     return auditFailure(ctx, subject, err);
@@ -86,7 +102,7 @@ async function countFailure(ctx: OperationContext, failureKey: string): Promise<
   });
 }
 
-/** Counts the attempt, then compares: only an attempt the store counted is ever compared. */
+/** Counts the attempt, then compares (shared/codeCheck.ts); turns each outcome into Cognito's answer. */
 async function verifyCode(
   ctx: OperationContext,
   pool: Pool,
@@ -95,28 +111,24 @@ async function verifyCode(
   failureKey: string,
   prevent: boolean,
 ): Promise<string> {
-  const now = ctx.clock.now();
-  const current = await ctx.store.codes.latestCode(user.sub, RESET_PURPOSE);
-  if (!current || current.consumedAt !== null) {
-    await countFailure(ctx, failureKey);
-    // Cognito differs: it answers ExpiredCodeException here, which tells that the user exists.
-    if (prevent && ctx.config.reset.hideNoCodeUnderPrevention && !current) throw new CodeMismatchException(MESSAGES.codeMismatch);
-    throw new ExpiredCodeException(MESSAGES.expiredCode);
+  const check = await checkCode(ctx, pool, user, RESET_PURPOSE, code);
+  switch (check.kind) {
+    case 'ok':
+      return check.codeId;
+    case 'exhausted':
+      throw new LimitExceededException(MESSAGES.limitExceeded);
+    case 'none':
+      await countFailure(ctx, failureKey);
+      // Cognito differs: it answers ExpiredCodeException here, which tells that the user exists.
+      if (prevent && ctx.config.reset.hideNoCodeUnderPrevention) throw new CodeMismatchException(MESSAGES.codeMismatch);
+      throw new ExpiredCodeException(MESSAGES.expiredCode);
+    case 'expired':
+      await countFailure(ctx, failureKey);
+      throw new ExpiredCodeException(MESSAGES.expiredCode);
+    case 'mismatch':
+      await countFailure(ctx, failureKey);
+      throw new CodeMismatchException(MESSAGES.codeMismatch);
   }
-  const attempt = await ctx.store.codes.countAttempt(current.id, ctx.config.reset.maxAttemptsPerCode, now);
-  if (attempt.kind === 'exhausted') throw new LimitExceededException(MESSAGES.limitExceeded);
-  if (attempt.kind !== 'counted') {
-    await countFailure(ctx, failureKey);
-    throw new ExpiredCodeException(MESSAGES.expiredCode);
-  }
-  ctx.counters.codeComparisons++;
-  const key = ctx.codeKeys.find(attempt.keyId);
-  const ok = key !== undefined && macEquals(codeMac(key, RESET_PURPOSE, pool.id, user.sub, current.id, code), attempt.mac);
-  if (!ok) {
-    await countFailure(ctx, failureKey);
-    throw new CodeMismatchException(MESSAGES.codeMismatch);
-  }
-  return current.id;
 }
 
 /**

@@ -5,6 +5,8 @@ import type { Clock } from '../domain/clock.js';
 import type { PasswordHasher } from '../crypto/password.js';
 import type { Store } from '../store/store.js';
 import type { CodeMacKeys } from '../crypto/codes.js';
+import type { TriggerRunner } from '../triggers/runner.js';
+import type { SigningKeyRing } from './shared/signingKeys.js';
 
 export interface Services {
   config: ServerConfig;
@@ -16,6 +18,12 @@ export interface Services {
   codeKeys: CodeMacKeys;
   /** Instrumentation the tests and benchmarks read (how many codes were really compared). */
   counters: { codeComparisons: number };
+  /** The Lambda trigger seam (triggers/runner.ts). */
+  triggers: TriggerRunner;
+  /** The pools' token signing keys (kept in the store, cached per process). */
+  signingKeys: SigningKeyRing;
+  /** The server's public base URL: --public-url, else the address it listens on. */
+  publicUrl(): string;
 }
 
 export interface RequestInfo {

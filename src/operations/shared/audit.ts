@@ -29,6 +29,9 @@ const REASONS: Record<string, string> = {
   NotAuthorizedException: 'not_authorized',
   ForbiddenException: 'ip_blocked',
   InvalidParameterException: 'no_recovery_channel',
+  UserLambdaValidationException: 'trigger_failed',
+  UnexpectedLambdaException: 'trigger_failed',
+  InvalidLambdaResponseException: 'trigger_failed',
 };
 
 export async function recordAudit(
