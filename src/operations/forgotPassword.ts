@@ -22,13 +22,12 @@ import {
 export async function forgotPassword(ctx: OperationContext, input: ForgotPasswordRequest): Promise<ForgotPasswordResponse> {
   const { login, client, pool, user, subject } = await openRecovery(ctx, input, 'ForgotPassword');
   try {
-    await recoveryFrontChecks(ctx, input, { login, client, pool, user });
+    // The per-identifier count is keyed on the submitted identifier, not the user row, so the
+    // cap trips at the same count whether or not the user exists.
+    const requests = await recoveryFrontChecks(ctx, input, { login, client, pool, user }, { key: `forgot:${subject.subjectKey}`, window: HOUR });
     if (pool.settings.AccountRecoverySetting?.RecoveryMechanisms?.some((m) => m.Name === 'admin_only')) {
       throw new NotAuthorizedException(MESSAGES.adminOnly);
     }
-    // Keyed on the submitted identifier, not the user row: the cap trips at the same count
-    // whether or not the user exists.
-    const requests = await ctx.store.limits.hit(`forgot:${subject.subjectKey}`, HOUR, ctx.clock.now());
     if (requests > ctx.config.reset.forgotPasswordPerHour) throw new LimitExceededException(MESSAGES.limitExceeded);
 
     const prevent = client.settings.PreventUserExistenceErrors === 'ENABLED';

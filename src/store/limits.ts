@@ -30,6 +30,16 @@ export class LimitRepository {
     });
   }
 
+  /** Counts several keys in one transaction (one commit); totals in the same order. */
+  async hitAll(hits: Array<{ key: string; window: Window }>, now: number): Promise<number[]> {
+    return inTransaction(this.db, async (tx) => {
+      const repo = new LimitRepository(tx);
+      const totals: number[] = [];
+      for (const h of hits) totals.push(await repo.hit(h.key, h.window, now));
+      return totals;
+    });
+  }
+
   /** The total over the window without counting anything. */
   async peek(key: string, window: Window, now: number): Promise<number> {
     return this.sum(this.db, key, window, now);
@@ -43,6 +53,11 @@ export class LimitRepository {
       .where('window_start', '>', now - window.windowMs)
       .executeTakeFirst();
     return toNumber(row?.total ?? 0);
+  }
+
+  /** Forgets a key's counts (a successful sign-in clears its failure count). */
+  async clear(key: string): Promise<void> {
+    await this.db.deleteFrom('rate_counters').where('key', '=', key).execute();
   }
 
   /** Drops buckets no window can see any more. */

@@ -1,19 +1,19 @@
 // Pieces shared by ForgotPassword, ConfirmForgotPassword and AdminResetUserPassword: the
 // front checks, identifier keys for limits, reset codes and their messages, and the
 // simulated answer that keeps user existence hidden.
-import { randomUUID } from 'node:crypto';
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import type { CodeDeliveryDetailsType } from '@aws-sdk/client-cognito-identity-provider';
 import type { OperationContext } from '../context.js';
 import type { Store } from '../../store/store.js';
 import type { UserRecord } from '../../store/records.js';
 import type { Window } from '../../store/limits.js';
-import { codeMac, generateCode, macOf } from '../../crypto/codes.js';
+import { macOf } from '../../crypto/codes.js';
 import { looksLikeEmail, looksLikePhone, maskEmail, maskPhone } from '../../domain/masking.js';
 import { chooseRecoveryChannel, type Channel, type ChannelChoice, type RecoveryMechanism } from '../../domain/recovery.js';
 import { usernameKey } from '../../domain/usernames.js';
 import { ForbiddenException, TooManyRequestsException } from '../exceptions.js';
 import { queueMessage } from '../../delivery/messageLog.js';
+import { issueVerificationCode } from './verificationCodes.js';
 import { findUserByLogin, identitySettings } from './users.js';
 import { loadClient, type Client, type Pool } from './pools.js';
 import { checkSecretHash } from './secretHash.js';
@@ -85,11 +85,22 @@ export async function openRecovery(ctx: OperationContext, input: RecoveryInput, 
   return { login, client, pool, user, subject };
 }
 
-/** The checks both operations run first, in Cognito's order: secret hash, IP block, pool rate. */
-export async function recoveryFrontChecks(ctx: OperationContext, input: RecoveryInput, r: Omit<RecoveryRequest, 'subject'>): Promise<void> {
+/**
+ * The checks both operations run first, in Cognito's order: secret hash, IP block, pool rate.
+ * `alsoCount` is a further counter to add in the same transaction (one commit, not two);
+ * its total is returned for the caller to judge at its own step.
+ */
+export async function recoveryFrontChecks(
+  ctx: OperationContext,
+  input: RecoveryInput,
+  r: Omit<RecoveryRequest, 'subject'>,
+  alsoCount?: { key: string; window: Window },
+): Promise<number> {
   checkSecretHash(r.client, input.SecretHash, [r.login, r.user?.username]);
   checkIpBlock(ctx, r.pool);
-  await checkRecoveryRate(ctx, r.pool);
+  const [rate, other] = await ctx.store.limits.hitAll([{ key: `recovery-rate:${r.pool.id}`, window: SECOND }, ...(alsoCount ? [alsoCount] : [])], ctx.clock.now());
+  if (rate! > ctx.config.reset.recoveryRequestsPerSecond) throw new TooManyRequestsException(MESSAGES.tooManyRequests);
+  return other ?? 0;
 }
 
 const blockLists = new WeakMap<ReadonlyMap<string, string[]>, Map<string, BlockList>>();
@@ -122,12 +133,6 @@ export function checkIpBlock(ctx: OperationContext, pool: Pool): void {
   if (list.check(ip, family)) throw new ForbiddenException(MESSAGES.forbidden);
 }
 
-/** The pool's account-recovery request rate, counted in the store so it holds across nodes. */
-export async function checkRecoveryRate(ctx: OperationContext, pool: Pool): Promise<void> {
-  const count = await ctx.store.limits.hit(`recovery-rate:${pool.id}`, SECOND, ctx.clock.now());
-  if (count > ctx.config.reset.recoveryRequestsPerSecond) throw new TooManyRequestsException(MESSAGES.tooManyRequests);
-}
-
 export function recoveryMechanisms(pool: Pool): RecoveryMechanism[] | undefined {
   return pool.settings.AccountRecoverySetting?.RecoveryMechanisms?.map((m) => ({
     name: m.Name as RecoveryMechanism['name'],
@@ -152,15 +157,16 @@ export function deliveryDetails(channel: Channel): CodeDeliveryDetailsType {
  * The answer for an unknown, disabled or channel-less user under PreventUserExistenceErrors:
  * shaped exactly like a real one and stable for a given username. A username that is itself
  * an email or phone number is masked as a real destination would be (byte-identical to a
- * real user's answer); otherwise the medium follows the pool's recovery order and the
- * masked letters come from a keyed hash of the username.
+ * real user's answer); otherwise the medium follows the pool's recovery order (or `medium`,
+ * when the caller knows which one a real user would get) and the masked letters come from a
+ * keyed hash of the username.
  */
-export function simulatedDelivery(ctx: OperationContext, pool: Pool, login: string): CodeDeliveryDetailsType {
+export function simulatedDelivery(ctx: OperationContext, pool: Pool, login: string, medium?: Channel['medium']): CodeDeliveryDetailsType {
   if (looksLikeEmail(login)) return { Destination: maskEmail(login), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
   if (looksLikePhone(login)) return { Destination: maskPhone(login), DeliveryMedium: 'SMS', AttributeName: 'phone_number' };
   const h = Buffer.from(identifierKey(ctx, pool, login), 'base64url');
   const first = [...(recoveryMechanisms(pool) ?? [])].sort((a, b) => a.priority - b.priority)[0]?.name;
-  const sms = first ? first === 'verified_phone_number' : (pool.settings.AutoVerifiedAttributes ?? []).join() === 'phone_number';
+  const sms = medium ? medium === 'SMS' : first ? first === 'verified_phone_number' : (pool.settings.AutoVerifiedAttributes ?? []).join() === 'phone_number';
   if (sms) {
     const digits = String(h.readUInt32BE(0) % 10000).padStart(4, '0');
     return { Destination: `+*******${digits}`, DeliveryMedium: 'SMS', AttributeName: 'phone_number' };
@@ -169,48 +175,15 @@ export function simulatedDelivery(ctx: OperationContext, pool: Pool, login: stri
   return { Destination: `${letter(h[4]!)}***@${letter(h[5]!)}***`, DeliveryMedium: 'EMAIL', AttributeName: 'email' };
 }
 
-const DEFAULT_EMAIL_SUBJECT = 'Your verification code';
-const DEFAULT_MESSAGE = 'Your verification code is {####}. ';
-
-function render(template: string, code: string, username: string): string {
-  return template.split('{####}').join(code).split('{username}').join(username);
-}
-
 /**
  * Issues a fresh reset code (superseding any earlier one) and records its message, inside
- * the caller's transaction. The code leaves this function only inside the message body.
+ * the caller's transaction. The code leaves this only inside the message body.
  */
 export async function issueResetCode(ctx: OperationContext, tx: Store, pool: Pool, user: UserRecord, channel: Channel): Promise<void> {
-  const now = ctx.clock.now();
-  const settings = ctx.config.reset;
-  const code = generateCode(settings.codeLength);
-  const id = randomUUID();
-  const key = ctx.codeKeys.current;
-  await tx.codes.issueCode({
-    id,
-    poolId: pool.id,
-    sub: user.sub,
+  await issueVerificationCode(ctx, tx, pool, user, channel, {
     purpose: RESET_PURPOSE,
-    mac: codeMac(key.key, RESET_PURPOSE, pool.id, user.sub, id, code),
-    keyId: key.id,
-    createdAt: now,
-    expiresAt: now + settings.codeTtlSeconds * 1000,
-    attribute: channel.attribute,
-  });
-  const template = pool.settings.VerificationMessageTemplate;
-  const body =
-    channel.medium === 'EMAIL'
-      ? (template?.EmailMessage ?? pool.settings.EmailVerificationMessage ?? DEFAULT_MESSAGE)
-      : (template?.SmsMessage ?? pool.settings.SmsVerificationMessage ?? DEFAULT_MESSAGE);
-  const subject = channel.medium === 'EMAIL' ? (template?.EmailSubject ?? pool.settings.EmailVerificationSubject ?? DEFAULT_EMAIL_SUBJECT) : null;
-  await queueMessage(ctx, tx, {
-    poolId: pool.id,
-    sub: user.sub,
-    channel: channel.medium,
-    destination: channel.destination,
-    subject,
-    body: render(body, code, user.username),
-    purpose: 'reset_code',
+    ttlMs: ctx.config.reset.codeTtlSeconds * 1000,
+    messagePurpose: 'reset_code',
   });
 }
 
