@@ -16,6 +16,7 @@ import { PasswordHasher } from '../src/crypto/password.js';
 import { sdkClient } from '../test/helpers/server.js';
 import { checkpoint, emailOf, fillUsers, usernameOf } from './lib/users.js';
 import { measure, type Figures } from './lib/load.js';
+import { postJson } from './lib/http.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
@@ -27,16 +28,6 @@ const SMALL = 1_000;
 
 const fmt = (f: Figures): string => `${f.opsPerSec.toFixed(0).padStart(7)} ops/s   p50 ${f.p50.toFixed(1).padStart(6)} ms   p99 ${f.p99.toFixed(1).padStart(6)} ms`;
 
-async function post(url: string, target: string, body: object): Promise<number> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${target}` },
-    body: JSON.stringify(body),
-  });
-  await res.arrayBuffer();
-  return res.status;
-}
-
 async function bareRoute(): Promise<Figures> {
   const app = Fastify();
   app.post('/', async () => ({}));
@@ -44,7 +35,7 @@ async function bareRoute(): Promise<Figures> {
   const { port } = app.server.address() as { port: number };
   const url = `http://127.0.0.1:${port}/`;
   const figures = await measure(REQUESTS, CONCURRENCY, async () => {
-    await post(url, 'Nothing', {});
+    await postJson(url, 'Nothing', {});
   });
   await app.close();
   return figures;
@@ -99,11 +90,11 @@ async function main(): Promise<void> {
       await checkpoint(store);
       const pick = (i: number): number => (i * 7919) % size;
       const forgot = await measure(REQUESTS, CONCURRENCY, async (i) => {
-        const status = await post(app.url, 'ForgotPassword', { ClientId: clientId, Username: usernameOf(pick(i)) });
+        const status = await postJson(app.url, 'ForgotPassword', { ClientId: clientId, Username: usernameOf(pick(i)) });
         if (status !== 200) throw new Error(`ForgotPassword answered ${status}`);
       });
       const wrong = await measure(REQUESTS, CONCURRENCY, async (i) => {
-        const status = await post(app.url, 'ConfirmForgotPassword', {
+        const status = await postJson(app.url, 'ConfirmForgotPassword', {
           ClientId: clientId,
           Username: usernameOf(pick(i)),
           ConfirmationCode: 'abc', // never a valid code: digits only are issued
@@ -113,7 +104,7 @@ async function main(): Promise<void> {
       });
       // Fresh codes for the success run, read back from the message log.
       const users = Array.from({ length: SUCCESSES }, (_, i) => pick(REQUESTS + i + passwordRound * SUCCESSES));
-      for (const u of users) await post(app.url, 'ForgotPassword', { ClientId: clientId, Username: usernameOf(u) });
+      for (const u of users) await postJson(app.url, 'ForgotPassword', { ClientId: clientId, Username: usernameOf(u) });
       const codes = new Map<string, string>();
       for (const m of await store.messages.listMessages({ channel: 'EMAIL' })) {
         codes.set(m.destination, /(\d{6})/.exec(m.body)![1]!);
@@ -121,7 +112,7 @@ async function main(): Promise<void> {
       passwordRound++;
       const success = await measure(SUCCESSES, CONCURRENCY, async (i) => {
         const u = users[i]!;
-        const status = await post(app.url, 'ConfirmForgotPassword', {
+        const status = await postJson(app.url, 'ConfirmForgotPassword', {
           ClientId: clientId,
           Username: usernameOf(u),
           ConfirmationCode: codes.get(emailOf(u)),
