@@ -10,10 +10,17 @@ import { SigningKeyRing } from '../operations/shared/signingKeys.js';
 
 interface KeyOptions {
   dataDir?: string;
+  databaseUrl?: string;
 }
 
 async function withRing(opts: KeyOptions, poolId: string, fn: (ring: SigningKeyRing) => Promise<string>): Promise<void> {
-  const config = { ...defaultConfig(), dataDir: opts.dataDir ?? process.env.USERPOOL_DATA_DIR ?? defaultConfig().dataDir };
+  const config = {
+    ...defaultConfig(),
+    dataDir: opts.dataDir ?? process.env.USERPOOL_DATA_DIR ?? defaultConfig().dataDir,
+    // With PostgreSQL the keys are in the shared database: every node sees a rotation.
+    databaseUrl: opts.databaseUrl ?? (process.env.USERPOOL_DATABASE_URL || undefined),
+    databasePoolSize: 1,
+  };
   const store = await openStore(config);
   try {
     if (!(await store.pools.findPool(poolId))) throw new Error(`user pool ${poolId} does not exist`);
@@ -30,11 +37,13 @@ async function withRing(opts: KeyOptions, poolId: string, fn: (ring: SigningKeyR
 export function registerKeysCommand(program: Command): void {
   const keys = program.command('keys').description("Manage a pool's token signing keys");
   const dataDir = ['--data-dir <dir>', 'the server\'s data directory (USERPOOL_DATA_DIR, default ./data)'] as const;
+  const databaseUrl = ['--database-url <url>', 'the servers\' PostgreSQL database, if they use one (USERPOOL_DATABASE_URL)'] as const;
 
   keys
     .command('list <poolId>')
     .description('The published keys, newest (the signing one) first')
     .option(...dataDir)
+    .option(...databaseUrl)
     .action((poolId: string, opts: KeyOptions) =>
       withRing(opts, poolId, async (ring) => (await ring.jwks(poolId)).map((k) => `${k.kid}\n`).join('')),
     );
@@ -43,12 +52,14 @@ export function registerKeysCommand(program: Command): void {
     .command('rotate <poolId>')
     .description('Add a key that signs from now on; older keys stay published until retired')
     .option(...dataDir)
+    .option(...databaseUrl)
     .action((poolId: string, opts: KeyOptions) => withRing(opts, poolId, async (ring) => `${await ring.rotate(poolId)}\n`));
 
   keys
     .command('retire <poolId> <kid>')
     .description('Stop publishing a key: tokens it signed stop verifying')
     .option(...dataDir)
+    .option(...databaseUrl)
     .action((poolId: string, kid: string, opts: KeyOptions) =>
       withRing(opts, poolId, async (ring) => {
         if ((await ring.jwks(poolId)).length <= 1) throw new Error('the last key of a pool cannot be retired: rotate first');

@@ -104,6 +104,7 @@ async function handleAwsJson(services: Services, req: FastifyRequest, reply: Fas
   } finally {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     req.log.info({ requestId: req.awsRequestId, operation: opName, outcome, ms: Math.round(ms * 10) / 10 }, 'request');
+    services.metrics?.recordRequest(opName, outcome, ms / 1000);
   }
 }
 

@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Database } from './schema.js';
-import { inTransaction } from './tx.js';
+import { inTransaction, lockKey } from './tx.js';
 import { toNullableNumber, toNumber } from './util.js';
 
 export interface CodeRecord {
@@ -22,6 +22,8 @@ export interface CodeRecord {
   consumedAt: number | null;
   supersededAt: number | null;
   attribute: string | null;
+  /** The value of `attribute` (address, number) the code was sent to, when it was sent to one. */
+  sentTo: string | null;
 }
 
 export type AttemptResult =
@@ -44,15 +46,22 @@ function toRecord(row: Row): CodeRecord {
     consumedAt: toNullableNumber(row.consumed_at),
     supersededAt: toNullableNumber(row.superseded_at),
     attribute: row.attribute,
+    sentTo: row.sent_to ?? null,
   };
 }
 
 export class CodeRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Issues a code and supersedes every earlier live one: one live code per user and purpose. */
-  async issueCode(code: Omit<CodeRecord, 'attempts' | 'consumedAt' | 'supersededAt'>): Promise<void> {
+  /**
+   * Issues a code and supersedes every earlier live one: one live code per user and purpose.
+   * Issuers for the same user and purpose are serialised (lockKey): on PostgreSQL two nodes
+   * issuing at once would otherwise each miss the other's new row and leave two live codes,
+   * doubling the guesses an attacker gets.
+   */
+  async issueCode(code: Omit<CodeRecord, 'attempts' | 'consumedAt' | 'supersededAt' | 'sentTo'> & { sentTo?: string | null }): Promise<void> {
     await inTransaction(this.db, async (tx) => {
+      await lockKey(tx, `code:${code.sub}:${code.purpose}`);
       await tx
         .updateTable('one_time_codes')
         .set({ superseded_at: code.createdAt })
@@ -76,6 +85,7 @@ export class CodeRepository {
           consumed_at: null,
           superseded_at: null,
           attribute: code.attribute,
+          sent_to: code.sentTo ?? null,
         })
         .execute();
     });

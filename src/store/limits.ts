@@ -51,6 +51,11 @@ export class LimitRepository {
       .select((eb) => eb.fn.sum<number | string | null>('count').as('total'))
       .where('key', '=', key)
       .where('window_start', '>', now - window.windowMs)
+      // Only buckets up to `now`: a request is judged by the window it was made in, not by
+      // buckets that requests stamped later (on another node, or while this one waited for
+      // the row lock) have opened since. So a burst's outcome depends only on the order of the
+      // hits in each bucket, the same on 1 process or N.
+      .where('window_start', '<=', now)
       .executeTakeFirst();
     return toNumber(row?.total ?? 0);
   }

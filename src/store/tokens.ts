@@ -149,6 +149,21 @@ export class RefreshTokenRepository {
     return Number(res.numUpdatedRows);
   }
 
+  /**
+   * Carries one family across a revocation of all the user's earlier sessions (ChangePassword
+   * keeps the caller's session): the family counts as begun, and as having read the user's
+   * tokensValidAfter, at `at`. Never revives a revoked family.
+   */
+  async carryFamilyOver(id: string, at: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('refresh_tokens')
+      .set({ created_at: at, user_valid_after: at })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
   /** Drops tokens past their expiry. */
   async prune(now: number): Promise<void> {
     await this.db.deleteFrom('refresh_tokens').where('expires_at', '<', now).execute();
