@@ -25,6 +25,29 @@ export function triggerEvent(args: {
   clientId: string | null;
   userAgent: string | undefined;
   request: Record<string, unknown>;
+  /** The response as Cognito hands it to the function (default {}; CustomMessage sends nulls). */
+  response?: Record<string, unknown>;
+}): TriggerEvent {
+  return eventWithoutUser({
+    ...args,
+    userName: args.user.username,
+    request: { userAttributes: userAttributesForTrigger(args.user), ...args.request },
+  });
+}
+
+/**
+ * The envelope alone, for events that have no stored user to describe: UserMigration (the
+ * user does not exist yet; userName is the name as entered) and PreSignUp (the attributes
+ * as submitted, without sub or status).
+ */
+export function eventWithoutUser(args: {
+  triggerSource: string;
+  poolId: string;
+  userName: string;
+  clientId: string | null;
+  userAgent: string | undefined;
+  request: Record<string, unknown>;
+  response?: Record<string, unknown>;
 }): TriggerEvent {
   // Cognito reports the caller's SDK as "aws-sdk-<lang>-<version>"; the user agent carries it.
   const sdk = /aws-sdk-[a-z]+\/[\d.]+/.exec(args.userAgent ?? '')?.[0]?.replace('/', '-') ?? 'aws-sdk-unknown-unknown';
@@ -33,9 +56,9 @@ export function triggerEvent(args: {
     triggerSource: args.triggerSource,
     region: args.poolId.split('_')[0] ?? 'us-east-1',
     userPoolId: args.poolId,
-    userName: args.user.username,
+    userName: args.userName,
     callerContext: { awsSdkVersion: sdk, clientId: args.clientId ?? 'CLIENT_ID_NOT_APPLICABLE' },
-    request: { userAttributes: userAttributesForTrigger(args.user), ...args.request },
-    response: {},
+    request: args.request,
+    response: args.response ?? {},
   };
 }

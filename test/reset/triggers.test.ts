@@ -14,6 +14,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { InvokeResult } from '../../src/triggers/runner.js';
 import type { TriggerEvent } from '../../src/triggers/events.js';
 import { lastCode, makePool, makeUser, passwordWorks, type ResetFixture } from './helpers.js';
+import { closedPort } from '../triggers/helpers.js';
 
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function:post-confirm';
 const seen: Array<{ arn: string; event: TriggerEvent }> = [];
@@ -87,7 +88,8 @@ test('each failure is answered as Cognito answers it, and the new password stays
 });
 
 test('a pool whose trigger cannot be invoked answers UnexpectedLambdaException', async () => {
-  const plain = await startTestServer({ dev: true });
+  // No invoker injected: the ARN goes to the Lambda Invoke API, here an endpoint no one serves.
+  const plain = await startTestServer({ dev: true, lambdaEndpoint: `http://127.0.0.1:${await closedPort()}` });
   try {
     const p = await makePool(plain.client, { LambdaConfig: { PostConfirmation: ARN } });
     await makeUser(plain.client, p.poolId, 'lonely', 'lonely@example.com');
@@ -95,7 +97,7 @@ test('a pool whose trigger cannot be invoked answers UnexpectedLambdaException',
     const code = await lastCode(plain, 'lonely@example.com');
     await assert.rejects(
       plain.client.send(new ConfirmForgotPasswordCommand({ ClientId: p.legacyClientId, Username: 'lonely', ConfirmationCode: code, Password: 'Lonely-Pass1!' })),
-      (e: Error) => e instanceof UnexpectedLambdaException && e.message === `PostConfirmation invocation failed due to error no trigger invoker is configured for ${ARN}.`,
+      (e: Error) => e instanceof UnexpectedLambdaException && e.message === 'PostConfirmation invocation failed due to error ECONNREFUSED.',
     );
   } finally {
     await plain.cleanup();
