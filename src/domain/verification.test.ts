@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_VERIFICATION_MESSAGE, renderVerification, signUpChannel } from './verification.js';
+import { DEFAULT_LINK_MESSAGE, DEFAULT_VERIFICATION_MESSAGE, renderVerification, signUpChannel } from './verification.js';
 
 describe('renderVerification', () => {
   test('Cognito defaults: body with the code, subject for email only', () => {
@@ -21,6 +21,29 @@ describe('renderVerification', () => {
   test('substitution is literal: a username holding placeholders or replacement patterns stays as written', () => {
     const out = renderVerification({ emailMessage: '{username}: {####}' }, 'EMAIL', '987654', '{####}$&$1');
     assert.equal(out.body, '{####}$&$1: 987654');
+  });
+});
+
+describe('renderVerification with CONFIRM_WITH_LINK', () => {
+  const link = 'https://id.example/confirmUser?client_id=c&user_name=bo&confirmation_code=123456&sig=s';
+
+  test('Cognito\'s link defaults: each {##text##} becomes an escaped HTML link', () => {
+    assert.deepEqual(renderVerification({ defaultEmailOption: 'CONFIRM_WITH_LINK' }, 'EMAIL', '123456', 'bo', link), {
+      subject: 'Your verification link',
+      body: `Please click the link below to verify your email address. <a href="${link.replace(/&/g, '&#38;')}">Verify Email</a> `,
+    });
+    assert.equal(DEFAULT_LINK_MESSAGE.includes('{##Verify Email##}'), true);
+  });
+
+  test('the pool\'s link template; SMS, code pools and messages without a link keep the code', () => {
+    const t = { defaultEmailOption: 'CONFIRM_WITH_LINK' as const, emailSubjectByLink: 'Confirm', emailMessageByLink: 'Go: {##<yes> & go##} or {##again##}', smsMessage: 'SMS {####}' };
+    assert.deepEqual(renderVerification(t, 'EMAIL', '123456', 'bo', 'https://x.example/?a=1'), {
+      subject: 'Confirm',
+      body: 'Go: <a href="https://x.example/?a=1">&#60;yes&#62; &#38; go</a> or <a href="https://x.example/?a=1">again</a>',
+    });
+    assert.deepEqual(renderVerification(t, 'SMS', '123456', 'bo', link), { subject: null, body: 'SMS 123456' });
+    assert.equal(renderVerification(t, 'EMAIL', '123456', 'bo').body, 'Your verification code is 123456. ');
+    assert.equal(renderVerification({ ...t, defaultEmailOption: 'CONFIRM_WITH_CODE' }, 'EMAIL', '123456', 'bo', link).body, 'Your verification code is 123456. ');
   });
 });
 

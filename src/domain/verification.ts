@@ -7,11 +7,23 @@ export interface VerificationTemplate {
   emailSubject?: string | undefined;
   emailMessage?: string | undefined;
   smsMessage?: string | undefined;
+  /** CONFIRM_WITH_LINK: a sign-up email carries a confirmation link instead of the code. */
+  defaultEmailOption?: 'CONFIRM_WITH_CODE' | 'CONFIRM_WITH_LINK' | undefined;
+  emailSubjectByLink?: string | undefined;
+  /** Holds `{##link text##}`, which becomes the link. */
+  emailMessageByLink?: string | undefined;
 }
 
 /** Cognito's defaults when the pool sets no verification message or subject. */
 export const DEFAULT_VERIFICATION_SUBJECT = 'Your verification code';
 export const DEFAULT_VERIFICATION_MESSAGE = 'Your verification code is {####}. ';
+/** Cognito's defaults for CONFIRM_WITH_LINK. */
+export const DEFAULT_LINK_SUBJECT = 'Your verification link';
+export const DEFAULT_LINK_MESSAGE = 'Please click the link below to verify your email address. {##Verify Email##} ';
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
 
 export interface RenderedVerification {
   subject: string | null;
@@ -23,10 +35,28 @@ export interface RenderedVerification {
  * function, so the substitution is literal: a username holding `{####}` or `$&` stays as
  * written and can never pull the code into a second place.
  */
-export function renderVerification(template: VerificationTemplate, medium: Channel['medium'], code: string, username: string): RenderedVerification {
+export function renderVerification(
+  template: VerificationTemplate,
+  medium: Channel['medium'],
+  code: string,
+  username: string,
+  /** The confirmation link of a sign-up code; used when the pool says CONFIRM_WITH_LINK. */
+  link?: string,
+): RenderedVerification {
+  if (medium === 'EMAIL' && link && template.defaultEmailOption === 'CONFIRM_WITH_LINK') return renderLink(template, link);
   const source = (medium === 'EMAIL' ? template.emailMessage : template.smsMessage) ?? DEFAULT_VERIFICATION_MESSAGE;
   const body = source.replace(/\{####\}|\{username\}/g, (placeholder) => (placeholder === '{####}' ? code : username));
   return { subject: medium === 'EMAIL' ? (template.emailSubject ?? DEFAULT_VERIFICATION_SUBJECT) : null, body };
+}
+
+/**
+ * The CONFIRM_WITH_LINK email: each `{##text##}` becomes an HTML link labelled `text`
+ * (HTML-escaped, as is the URL), which makes the email HTML (sent with a text alternative).
+ */
+function renderLink(template: VerificationTemplate, link: string): RenderedVerification {
+  const source = template.emailMessageByLink || DEFAULT_LINK_MESSAGE;
+  const body = source.replace(/\{##([\s\S]+?)##\}/g, (_whole, text: string) => `<a href="${escapeHtml(link)}">${escapeHtml(text)}</a>`);
+  return { subject: template.emailSubjectByLink || DEFAULT_LINK_SUBJECT, body };
 }
 
 /**

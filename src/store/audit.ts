@@ -55,6 +55,8 @@ export class AuditRepository {
       .selectAll()
       .where('pool_id', '=', poolId)
       .where('sub', '=', sub)
+      // Message deliveries (delivery/worker.ts) are in the trail but are not auth events.
+      .where('event_type', '<>', 'MessageDelivery')
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(limit);

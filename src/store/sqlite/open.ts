@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Database } from '../schema.js';
+import { isUniqueViolation } from '../util.js';
 
 /** Most distinct statements the cache keeps; the store issues a few dozen shapes. */
 const STATEMENT_CACHE_SIZE = 256;
@@ -30,7 +31,8 @@ function withStatementCache(db: BetterSqlite3.Database): SqliteDatabase {
   };
 }
 
-export function openSqlite(dataDir: string): Kysely<Database> {
+/** `onError` hears of every failed statement except unique-key conflicts (the store-errors metric). */
+export function openSqlite(dataDir: string, onError?: (err: unknown) => void): Kysely<Database> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, 'userpool.sqlite');
   const sqlite = new BetterSqlite3(file);
@@ -43,5 +45,13 @@ export function openSqlite(dataDir: string): Kysely<Database> {
   // memory-mapped reads keep lookups flat as a pool grows.
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('mmap_size = 268435456');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  // Freed space is zeroed, not left holding old row text: a message's code is overwritten by
+  // its redacted copy once delivered (store/messages.ts), and must not linger in a free slot.
+  sqlite.pragma('secure_delete = ON');
+  return new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    log: (event) => {
+      if (event.level === 'error' && !isUniqueViolation(event.error)) onError?.(event.error);
+    },
+  });
 }
