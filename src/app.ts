@@ -5,15 +5,22 @@ import type { ServerConfig } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { PasswordHasher, type PasswordHasherOptions } from './crypto/password.js';
 import { buildServer } from './protocol/server.js';
-import { openSqlite } from './store/sqlite/open.js';
-import { migrate, Store } from './store/store.js';
+import type { Store } from './store/store.js';
+import { openStoreFrom, type OpenOptions } from './store/open.js';
 import type { Services } from './operations/context.js';
 import { seedFromFile } from './seed.js';
 import { loadCodeMacKeys } from './crypto/codes.js';
 import { devRoutes } from './delivery/devRoutes.js';
+import { confirmLinkRoutes } from './ui/confirmLink.js';
+import { DeliveryWorker } from './delivery/worker.js';
+import { createTransports, startDelivery } from './delivery/transports.js';
 import { SigningKeyRing } from './operations/shared/signingKeys.js';
 import { tokenRoutes } from './protocol/tokenRoutes.js';
-import { noInvoker, TriggerRunner, type TriggerInvoker } from './triggers/runner.js';
+import { TriggerRunner, type TriggerInvoker } from './triggers/runner.js';
+import { configuredInvoker } from './triggers/invokers/index.js';
+import { triggerMetrics } from './triggers/metrics.js';
+import { Metrics } from './protocol/metrics.js';
+import { healthRoutes } from './protocol/health.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -21,7 +28,10 @@ export interface AppOptions {
   argon2?: PasswordHasherOptions;
   /** Where the log goes (default stdout); tests capture it to prove no secret is logged. */
   logStream?: NodeJS.WritableStream;
-  /** Delivers Lambda trigger events (the pool's LambdaConfig names the functions). */
+  /**
+   * Delivers Lambda trigger events (the pool's LambdaConfig names the functions). Tests may
+   * inject one; by default --trigger-config picks an invoker per ARN (triggers/invokers).
+   */
   triggerInvoker?: TriggerInvoker;
 }
 
@@ -33,16 +43,18 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function openStore(config: ServerConfig): Promise<Store> {
-  if (config.databaseUrl) throw new Error('--database-url: PostgreSQL support is not built yet; leave it unset for the embedded SQLite store');
+/** PostgreSQL when --database-url is set, else SQLite in the data directory; migrated first. */
+export async function openStore(config: ServerConfig, options: OpenOptions = {}): Promise<Store> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const db = openSqlite(config.dataDir);
-  await migrate(db);
-  return new Store(db);
+  return openStoreFrom(config, options);
 }
 
 export async function createApp(config: ServerConfig, options: AppOptions = {}): Promise<App> {
-  const store = await openStore(config);
+  // First: a delivery setting that cannot work (an unreadable CA file) stops the start early.
+  const transports = createTransports(config.delivery);
+  // Read lazily: the counters live in the services, built below.
+  const metrics = new Metrics(() => services.counters.codeComparisons);
+  const store = await openStore(config, { onError: () => metrics.recordStoreError() });
   const clock = options.clock ?? systemClock;
   const passwords = new PasswordHasher(options.argon2);
   const placeholderLogger = undefined as unknown as Services['logger'];
@@ -55,12 +67,17 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     logger: placeholderLogger,
     codeKeys,
     counters: { codeComparisons: 0 },
-    triggers: new TriggerRunner(options.triggerInvoker ?? noInvoker),
+    triggers: new TriggerRunner(
+      options.triggerInvoker ?? configuredInvoker({ routes: config.triggerRoutes, lambdaEndpoint: config.lambdaEndpoint, region: config.region, logger: () => services.logger }),
+      { logger: () => services.logger, record: triggerMetrics(metrics.registry) },
+    ),
     signingKeys: new SigningKeyRing(store, codeKeys, clock),
+    delivery: new DeliveryWorker({ store, clock, logger: () => services.logger, settings: config.delivery, region: config.region }, transports),
+    metrics,
     // Resolved when asked: the listening address is known only once startApp has listened.
     publicUrl: () => config.publicUrl ?? (app.url || `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`),
   };
-  const server = await buildServer(services, [devRoutes, tokenRoutes], options.logStream);
+  const server = await buildServer(services, [devRoutes, confirmLinkRoutes, tokenRoutes, healthRoutes(metrics)], options.logStream);
   services.logger = server.log;
   const app: App = {
     server,
@@ -68,6 +85,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     url: '',
     async close() {
       await server.close();
+      await services.delivery.stop();
       await store.close();
     },
   };
@@ -88,5 +106,6 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   app.url = `http://${host}:${port}`;
+  startDelivery(app.services);
   return app;
 }

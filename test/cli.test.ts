@@ -105,6 +105,8 @@ describe('options', () => {
     '--port': '1234',
     '--data-dir': 'elsewhere',
     '--database-url': 'postgres://userpool@db.internal/userpool',
+    '--database-pool-size': '25',
+    '--database-statement-timeout-ms': '2000',
     '--region': 'eu-west-1',
     '--public-url': 'https://id.example.com',
     '--token-issuer': 'cognito',
@@ -115,6 +117,26 @@ describe('options', () => {
     '--max-body-bytes': '2048',
     '--ip-blocklist': '{"*":["203.0.113.0/24"]}',
     '--log-level': 'debug',
+    '--smtp-url': 'smtps://mailer:secret@smtp.example.com:2465',
+    '--smtp-host': 'smtp.example.com',
+    '--smtp-port': '2525',
+    '--smtp-secure': 'true',
+    '--smtp-starttls': 'required',
+    '--smtp-user': 'mailer',
+    '--smtp-pass': 'smtp-secret',
+    '--smtp-ca-file': 'ca.pem',
+    '--email-from': 'Example <no-reply@example.com>',
+    '--sms-transport': 'sns',
+    '--sms-webhook-url': 'https://sms.example.com/send',
+    '--sms-webhook-token': 'webhook-token',
+    '--sns-endpoint': 'http://127.0.0.1:4566',
+    '--sns-credentials': 'AKIASNSEXAMPLE:sns-secret',
+    '--delivery-timeout-ms': '3000',
+    '--delivery-wait-ms': '0',
+    '--delivery-retry-ms': '250',
+    '--delivery-max-attempts': '3',
+    '--trigger-config': '{"arn:aws:lambda:*:*:function:local-*":{"type":"webhook","url":"http://127.0.0.1:8080/hook"}}',
+    '--lambda-endpoint': 'http://127.0.0.1:3001',
   };
 
   test('every option is read from its flag and from its USERPOOL_* variable', () => {
@@ -137,8 +159,19 @@ describe('bad configuration', () => {
     { name: '--region nowhere', args: ['--region', 'nowhere'], says: /^userpool: --region must look like an AWS region \(us-east-1\), got 'nowhere'$/m },
     { name: 'USERPOOL_PORT=abc', args: [], env: { USERPOOL_PORT: 'abc' }, says: /^userpool: USERPOOL_PORT must be a whole number/m },
     { name: '--log-level loud', args: ['--log-level', 'loud'], says: /^userpool: --log-level must be one of/m },
+    { name: '--database-pool-size 0', args: ['--database-pool-size', '0'], says: /^userpool: --database-pool-size must be a whole number from 1 to 1000, got '0'$/m },
     { name: 'a non-loopback host without keys', args: ['--host', '0.0.0.0'], says: /^userpool: --host 0\.0\.0\.0 is not a loopback address/m },
     { name: 'a malformed --access-keys', args: ['--access-keys', 'short:secret'], says: /^userpool: --access-keys must be ACCESS_KEY_ID:SECRET pairs/m },
+    {
+      name: 'a --trigger-config target of unknown type',
+      args: ['--trigger-config', '{"arn:aws:lambda:us-east-1:000000000000:function:f":{"type":"ftp"}}'],
+      says: /^userpool: --trigger-config: arn:aws:lambda:us-east-1:000000000000:function:f: type must be lambda, module or webhook$/m,
+    },
+    {
+      name: 'a --trigger-config module that does not exist',
+      args: ['--trigger-config', '{"*":{"type":"module","path":"./no/such/handler.mjs"}}'],
+      says: /^userpool: --trigger-config: \*: no file at \.\/no\/such\/handler\.mjs$/m,
+    },
   ];
   for (const c of cases) {
     test(`${c.name} exits non-zero naming the option`, async () => {

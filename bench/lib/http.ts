@@ -30,3 +30,38 @@ export function postJson(url: string, target: string, body: object): Promise<num
     req.end(payload);
   });
 }
+
+/** postJson that also hands back the parsed JSON body (for multi-step flows such as SRP). */
+export function postJsonBody<T = Record<string, unknown>>(url: string, target: string, body: object): Promise<{ status: number; body: T }> {
+  const { hostname, port } = new URL(url);
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        agent,
+        hostname,
+        port,
+        method: 'POST',
+        path: '/',
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          'content-length': Buffer.byteLength(payload),
+          'x-amz-target': `AWSCognitoIdentityProviderService.${target}`,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as T });
+          } catch (err) {
+            reject(err);
+          }
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}

@@ -4,6 +4,11 @@ import { ConfigError, loadConfig } from '../config/config.js';
 import { startApp } from '../app.js';
 import { registerMessagesCommand } from './messages.js';
 import { registerKeysCommand } from './keys.js';
+import { registerMigrateCommand } from './migrate.js';
+import { checkSharedCodeKeys } from './sharedKeys.js';
+import { migrateDatabase } from '../store/open.js';
+import { loadCodeMacKeys } from '../crypto/codes.js';
+import { mkdirSync } from 'node:fs';
 
 const program = new Command();
 program.name('userpool').description('A self-hosted, Cognito-compatible user-pool server').showHelpAfterError();
@@ -15,6 +20,8 @@ program
   .option('--port <port>', 'port, 0 for any free port (USERPOOL_PORT, default 9230)')
   .option('--data-dir <dir>', 'folder for the embedded database and keys (USERPOOL_DATA_DIR, default ./data)')
   .option('--database-url <url>', 'postgres:// URL instead of the embedded SQLite store (USERPOOL_DATABASE_URL)')
+  .option('--database-pool-size <n>', 'most PostgreSQL connections per process (USERPOOL_DATABASE_POOL_SIZE, default 10)')
+  .option('--database-statement-timeout-ms <ms>', 'PostgreSQL statement timeout, 0 for none (USERPOOL_DATABASE_STATEMENT_TIMEOUT_MS, default 5000)')
   .option('--region <region>', 'region used in pool ids (USERPOOL_REGION, default us-east-1)')
   .option('--public-url <url>', 'public base URL for issuers and links (USERPOOL_PUBLIC_URL)')
   .option('--token-issuer <form>', 'token iss: url (<public URL>/<poolId>) or cognito (https://cognito-idp.<region>.amazonaws.com/<poolId>) (USERPOOL_TOKEN_ISSUER, default url)')
@@ -24,7 +31,27 @@ program
   .option('--allow-unauthenticated-admin', 'allow a non-loopback host without access keys (USERPOOL_ALLOW_UNAUTHENTICATED_ADMIN)')
   .option('--max-body-bytes <n>', 'largest request body (USERPOOL_MAX_BODY_BYTES, default 65536)')
   .option('--ip-blocklist <json>', 'JSON object of pool id ("*" for all) -> blocked CIDR ranges (USERPOOL_IP_BLOCKLIST)')
+  .option('--trigger-config <json|file>', 'JSON (inline or a file) of Lambda function ARN or pattern -> {"type":"lambda"|"module"|"webhook",...} (USERPOOL_TRIGGER_CONFIG)')
+  .option('--lambda-endpoint <url>', 'Lambda Invoke API endpoint for functions --trigger-config does not map, e.g. SAM local (USERPOOL_LAMBDA_ENDPOINT, default AWS)')
   .option('--log-level <level>', 'log level (USERPOOL_LOG_LEVEL, default info)')
+  .option('--smtp-url <url>', 'SMTP server as smtp://[user:pass@]host[:port] or smtps://... (USERPOOL_SMTP_URL)')
+  .option('--smtp-host <host>', 'SMTP server host; set to send email (USERPOOL_SMTP_HOST)')
+  .option('--smtp-port <port>', 'SMTP port (USERPOOL_SMTP_PORT, default 587, 465 with --smtp-secure)')
+  .option('--smtp-secure', 'SMTP over implicit TLS, SMTPS (USERPOOL_SMTP_SECURE)')
+  .option('--smtp-starttls <mode>', 'STARTTLS: auto, required or off (USERPOOL_SMTP_STARTTLS, default auto)')
+  .option('--smtp-user <user>', 'SMTP AUTH user (USERPOOL_SMTP_USER)')
+  .option('--smtp-pass <password>', 'SMTP AUTH password (USERPOOL_SMTP_PASS)')
+  .option('--smtp-ca-file <file>', 'PEM CA certificates to trust for the SMTP server (USERPOOL_SMTP_CA_FILE)')
+  .option('--email-from <address>', 'From address when a pool names none (USERPOOL_EMAIL_FROM, default no-reply@verificationemail.com)')
+  .option('--sms-transport <kind>', 'SMS through sns or webhook (USERPOOL_SMS_TRANSPORT, default: from the settings given)')
+  .option('--sms-webhook-url <url>', 'gateway that SMS are POSTed to as JSON (USERPOOL_SMS_WEBHOOK_URL)')
+  .option('--sms-webhook-token <token>', 'Bearer token sent to the SMS webhook (USERPOOL_SMS_WEBHOOK_TOKEN)')
+  .option('--sns-endpoint <url>', 'SNS endpoint for SMS (USERPOOL_SNS_ENDPOINT, default Amazon SNS in the pool\'s SnsRegion)')
+  .option('--sns-credentials <pair>', 'ACCESS_KEY_ID:SECRET for SNS (USERPOOL_SNS_CREDENTIALS, default the AWS SDK chain)')
+  .option('--delivery-timeout-ms <ms>', 'network timeout of one delivery attempt (USERPOOL_DELIVERY_TIMEOUT_MS, default 10000)')
+  .option('--delivery-wait-ms <ms>', 'how long a request waits for its message\'s first attempt, 0 never (USERPOOL_DELIVERY_WAIT_MS, default 2000)')
+  .option('--delivery-retry-ms <ms>', 'first retry delay, doubling per attempt (USERPOOL_DELIVERY_RETRY_MS, default 5000)')
+  .option('--delivery-max-attempts <n>', 'attempts before a message is given up (USERPOOL_DELIVERY_MAX_ATTEMPTS, default 10)')
   .action(async (opts: Record<string, string | boolean | undefined>) => {
     const flags: Record<string, string | undefined> = {};
     for (const [key, value] of Object.entries(opts)) {
@@ -46,6 +73,12 @@ program
     }
     let app;
     try {
+      if (config.databaseUrl) {
+        // Nodes sharing a database must share the code MAC keys: refuse to start otherwise.
+        await migrateDatabase(config);
+        mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+        await checkSharedCodeKeys(config, loadCodeMacKeys(config.dataDir, process.env));
+      }
       app = await startApp(config);
     } catch (err) {
       process.stderr.write(`userpool: could not start: ${(err as Error).message}\n`);
@@ -53,9 +86,15 @@ program
     }
     const stop = (): void => {
       // In-flight requests finish; new connections are refused while closing.
-      app.close().then(
+      const closing = app.close();
+      // A keep-alive connection whose request finishes after close() began stays open until
+      // its idle timeout (72 s) and holds the exit; close each as soon as it is idle. A request
+      // arriving on one meanwhile is answered 503 (return503OnClosing).
+      const sweep = setInterval(() => app.server.server.closeIdleConnections(), 100);
+      closing.then(
         () => process.exit(0),
         (err: unknown) => {
+          clearInterval(sweep);
           process.stderr.write(`userpool: error while stopping: ${(err as Error).message}\n`);
           process.exit(1);
         },
@@ -70,5 +109,6 @@ program
 
 registerMessagesCommand(program);
 registerKeysCommand(program);
+registerMigrateCommand(program);
 
 await program.parseAsync(process.argv);

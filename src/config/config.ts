@@ -1,4 +1,6 @@
 import { DEFAULT_RESET_SETTINGS, loadResetSettings, parseIpBlocklist, type ResetSettings } from './reset.js';
+import { parseTriggerConfig, type TriggerRoutes } from '../triggers/config.js';
+import { defaultDeliverySettings, DELIVERY_OPTIONS, loadDeliverySettings, type DeliverySettings } from './delivery.js';
 
 // Typed server configuration. Every option has a default with a doc comment, can be set by a
 // command-line flag or an environment variable (flag wins), and is validated before anything
@@ -13,6 +15,17 @@ export interface ServerConfig {
   dataDir: string;
   /** A postgres:// URL selects PostgreSQL instead of the embedded SQLite store. */
   databaseUrl: string | undefined;
+  /**
+   * Most PostgreSQL connections one process opens. Default 10. N processes open up to N times
+   * this, which must stay under the server's max_connections (100 by default).
+   */
+  databasePoolSize: number;
+  /**
+   * PostgreSQL statement_timeout in ms; 0 turns it off. Default 5000: a stuck query fails its
+   * request with InternalErrorException instead of holding it and a connection forever.
+   * Migrations run without it.
+   */
+  databaseStatementTimeoutMs: number;
   /** Region used in generated pool ids (`<region>_<id>`) and ARNs. Default us-east-1. */
   region: string;
   /** Public base URL (token issuer, links in messages). Default http://HOST:PORT. */
@@ -49,6 +62,20 @@ export interface ServerConfig {
   reset: ResetSettings;
   /** Pool id ("*" for all) -> blocked CIDR ranges, answered with ForbiddenException. */
   ipBlocklist: ReadonlyMap<string, string[]>;
+  /**
+   * Which invoker runs each trigger function: function ARN (or pattern with `*`) -> a Lambda
+   * endpoint, a local module or a webhook (triggers/config.ts). Inline JSON or a JSON file.
+   * ARNs nothing matches go to the AWS Lambda Invoke API.
+   */
+  triggerRoutes: TriggerRoutes;
+  /**
+   * Endpoint of the Lambda Invoke API for functions --trigger-config does not map (SAM local's
+   * `sam local start-lambda`, an emulator). Default: AWS's, in the ARN's region, with the
+   * AWS SDK's default credential chain.
+   */
+  lambdaEndpoint: string | undefined;
+  /** Email (SMTP) and SMS delivery, and the outbox worker's retries (config/delivery.ts). */
+  delivery: DeliverySettings;
 }
 
 export class ConfigError extends Error {}
@@ -105,6 +132,15 @@ function parseDatabaseUrl(raw: string, flag: string): string {
   return raw;
 }
 
+function parseWholeNumber(min: number, max: number): (raw: string, flag: string) => number {
+  return (raw, flag) => {
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      throw new ConfigError(`${flag} must be a whole number from ${min} to ${max}, got '${raw}'`);
+    }
+    return Number(raw);
+  };
+}
+
 function parseAccessKeys(raw: string, flag: string): ReadonlyMap<string, string> {
   const keys = new Map<string, string>();
   for (const pair of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
@@ -133,6 +169,11 @@ const OPTIONS: OptionSpec<keyof ServerConfig>[] = [
   { key: 'port', flag: '--port', env: 'USERPOOL_PORT', parse: parsePort },
   { key: 'dataDir', flag: '--data-dir', env: 'USERPOOL_DATA_DIR', parse: (r) => r },
   { key: 'databaseUrl', flag: '--database-url', env: 'USERPOOL_DATABASE_URL', parse: parseDatabaseUrl },
+  { key: 'databasePoolSize', flag: '--database-pool-size', env: 'USERPOOL_DATABASE_POOL_SIZE', parse: parseWholeNumber(1, 1000) },
+  {
+    key: 'databaseStatementTimeoutMs', flag: '--database-statement-timeout-ms', env: 'USERPOOL_DATABASE_STATEMENT_TIMEOUT_MS',
+    parse: parseWholeNumber(0, 3_600_000),
+  },
   { key: 'region', flag: '--region', env: 'USERPOOL_REGION', parse: parseRegion },
   { key: 'publicUrl', flag: '--public-url', env: 'USERPOOL_PUBLIC_URL', parse: parseUrl },
   { key: 'tokenIssuer', flag: '--token-issuer', env: 'USERPOOL_TOKEN_ISSUER', parse: parseTokenIssuer },
@@ -142,6 +183,8 @@ const OPTIONS: OptionSpec<keyof ServerConfig>[] = [
   { key: 'allowUnauthenticatedAdmin', flag: '--allow-unauthenticated-admin', env: 'USERPOOL_ALLOW_UNAUTHENTICATED_ADMIN', parse: parseBool },
   { key: 'maxBodyBytes', flag: '--max-body-bytes', env: 'USERPOOL_MAX_BODY_BYTES', parse: parseBodyLimit },
   { key: 'ipBlocklist', flag: '--ip-blocklist', env: 'USERPOOL_IP_BLOCKLIST', parse: (r, flag) => parseIpBlocklist(r, flag, (m) => new ConfigError(m)) },
+  { key: 'triggerRoutes', flag: '--trigger-config', env: 'USERPOOL_TRIGGER_CONFIG', parse: (r, flag) => parseTriggerConfig(r, flag, (m) => new ConfigError(m)) },
+  { key: 'lambdaEndpoint', flag: '--lambda-endpoint', env: 'USERPOOL_LAMBDA_ENDPOINT', parse: parseUrl },
   {
     key: 'logLevel', flag: '--log-level', env: 'USERPOOL_LOG_LEVEL',
     parse: (r, flag) => {
@@ -151,7 +194,7 @@ const OPTIONS: OptionSpec<keyof ServerConfig>[] = [
   },
 ];
 
-export const CONFIG_OPTIONS: ReadonlyArray<{ flag: string; env: string }> = OPTIONS.map(({ flag, env }) => ({ flag, env }));
+export const CONFIG_OPTIONS: ReadonlyArray<{ flag: string; env: string }> = [...OPTIONS, ...DELIVERY_OPTIONS].map(({ flag, env }) => ({ flag, env }));
 
 export function defaultConfig(): ServerConfig {
   return {
@@ -159,6 +202,8 @@ export function defaultConfig(): ServerConfig {
     port: 9230,
     dataDir: './data',
     databaseUrl: undefined,
+    databasePoolSize: 10,
+    databaseStatementTimeoutMs: 5000,
     region: 'us-east-1',
     publicUrl: undefined,
     tokenIssuer: 'url',
@@ -170,6 +215,9 @@ export function defaultConfig(): ServerConfig {
     logLevel: 'info',
     reset: { ...DEFAULT_RESET_SETTINGS },
     ipBlocklist: new Map(),
+    triggerRoutes: [],
+    lambdaEndpoint: undefined,
+    delivery: defaultDeliverySettings(),
   };
 }
 
@@ -187,6 +235,7 @@ export function loadConfig(flags: Record<string, string | undefined>, env: NodeJ
   }
   const result = config as unknown as ServerConfig;
   result.reset = loadResetSettings(env, (m) => new ConfigError(m));
+  result.delivery = loadDeliverySettings(flags, env, (m) => new ConfigError(m));
   if (!result.host) throw new ConfigError('--host must not be empty');
   if (!result.dataDir) throw new ConfigError('--data-dir must not be empty');
   if (result.accessKeys.size === 0 && !isLoopback(result.host) && !result.allowUnauthenticatedAdmin) {

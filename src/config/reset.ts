@@ -17,7 +17,8 @@ export interface ResetSettings {
   /** Account-recovery requests per pool per second (Cognito's UserAccountRecovery quota). */
   recoveryRequestsPerSecond: number;
   /**
-   * Revoke the user's refresh tokens (and refuse older access tokens) after a reset.
+   * Revoke the user's refresh tokens (and refuse older access tokens) after a reset or an
+   * admin password change, and all but the caller's session after ChangePassword.
    * Cognito differs: it keeps them. Set false for Cognito's behaviour.
    */
   revokeTokensOnReset: boolean;

@@ -4,11 +4,12 @@ import { NotAuthorizedException, UserNotFoundException } from './exceptions.js';
 import { loadPool } from './shared/pools.js';
 import { loadUser } from './shared/users.js';
 import { SIGNUP_MESSAGES, SIGNUP_PURPOSE } from './shared/signUpCodes.js';
+import { postConfirmationSignUp } from './shared/postConfirmation.js';
 
 /**
  * Confirms an UNCONFIRMED user without a code. As in Cognito, no attribute becomes verified
  * (no code proved the address). The user's outstanding confirmation code dies with it.
- * ClientMetadata goes nowhere yet: the triggers issue passes it to PostConfirmation.
+ * ClientMetadata goes to the PostConfirmation trigger untouched and is never stored.
  */
 export async function adminConfirmSignUp(ctx: OperationContext, input: AdminConfirmSignUpRequest): Promise<AdminConfirmSignUpResponse> {
   const pool = await loadPool(ctx, input.UserPoolId!);
@@ -24,5 +25,6 @@ export async function adminConfirmSignUp(ctx: OperationContext, input: AdminConf
     }
     await tx.codes.invalidateCodes(user.sub, now, SIGNUP_PURPOSE);
   });
+  await postConfirmationSignUp(ctx, pool, { ...user, status: 'CONFIRMED', updatedAt: now }, null, input.ClientMetadata);
   return {};
 }

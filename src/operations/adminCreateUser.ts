@@ -3,9 +3,11 @@ import type { OperationContext } from './context.js';
 import { newCredentials } from './shared/credentials.js';
 import type { Store } from '../store/store.js';
 import { StoreConflict, type UserRecord } from '../store/records.js';
-import { renderInvite } from '../domain/inviteMessage.js';
+import { renderInvite, type InviteTemplate } from '../domain/inviteMessage.js';
+import { customInviteTemplate } from './shared/customMessage.js';
 import { generateTemporaryPassword } from '../crypto/temporaryPassword.js';
 import { queueMessage } from '../delivery/messageLog.js';
+import { reportDelivery } from './shared/delivery.js';
 import { InvalidParameterException, UnsupportedUserStateException, UserNotFoundException, UsernameExistsException } from './exceptions.js';
 import { loadPool, type Pool } from './shared/pools.js';
 import { loadUser } from './shared/users.js';
@@ -52,6 +54,8 @@ export async function adminCreateUser(ctx: OperationContext, input: AdminCreateU
 
   // The one costly step, after every cheap check has passed.
   Object.assign(user, await newCredentials(ctx, pool, user, temporaryPassword));
+  // The CustomMessage function composes the invitation before the transaction (it may take seconds).
+  const template = await customInviteTemplate(ctx, pool, user, mediums, input.ClientMetadata, poolInviteTemplate(pool));
   try {
     await ctx.store.transaction(async (tx) => {
       // ForceAliasCreation: the earlier holders lose the alias before the new user takes it
@@ -61,7 +65,7 @@ export async function adminCreateUser(ctx: OperationContext, input: AdminCreateU
         if (holder) await saveUserAttributes(tx, pool, withoutAlias(holder, c.kind, now));
       }
       await tx.users.createUser(user, keys.usernameKey, keys.aliases);
-      await sendInvites(ctx, tx, pool, user, mediums, temporaryPassword);
+      await sendInvites(ctx, tx, pool, user, mediums, temporaryPassword, template);
     });
   } catch (err) {
     // Lost a race with a concurrent create: the same answers the checks above give.
@@ -69,6 +73,7 @@ export async function adminCreateUser(ctx: OperationContext, input: AdminCreateU
     if (err instanceof StoreConflict && err.what === 'alias') throw aliasTaken(err.detail ?? 'email');
     throw err;
   }
+  await reportDelivery(ctx, 'AdminCreateUser');
   return { User: toUserType(user) };
 }
 
@@ -107,6 +112,12 @@ function displayName(pool: Pool, user: UserRecord): string {
   return user.username;
 }
 
+/** The pool's invitation template (AdminCreateUserConfig.InviteMessageTemplate). */
+function poolInviteTemplate(pool: Pool): InviteTemplate {
+  const t = pool.settings.AdminCreateUserConfig?.InviteMessageTemplate ?? {};
+  return { emailSubject: t.EmailSubject, emailMessage: t.EmailMessage, smsMessage: t.SMSMessage };
+}
+
 async function sendInvites(
   ctx: OperationContext,
   store: Store,
@@ -114,13 +125,23 @@ async function sendInvites(
   user: UserRecord,
   mediums: Array<'EMAIL' | 'SMS'>,
   temporaryPassword: string,
+  template: InviteTemplate,
 ): Promise<void> {
-  const t = pool.settings.AdminCreateUserConfig?.InviteMessageTemplate ?? {};
-  const template = { emailSubject: t.EmailSubject, emailMessage: t.EmailMessage, smsMessage: t.SMSMessage };
   for (const channel of mediums) {
     const { subject, body } = renderInvite(template, channel, displayName(pool, user), temporaryPassword);
     const destination = channel === 'EMAIL' ? user.attributes.email! : user.attributes.phone_number!;
-    await queueMessage(ctx, store, { poolId: pool.id, sub: user.sub, channel, destination, subject, body, purpose: 'invite' });
+    await queueMessage(ctx, store, {
+      poolId: pool.id,
+      sub: user.sub,
+      channel,
+      destination,
+      subject,
+      body,
+      purpose: 'invite',
+      // The stored copy loses the password once sent, or when the password would have expired.
+      secrets: [temporaryPassword],
+      expiresAt: ctx.clock.now() + (pool.settings.Policies?.PasswordPolicy?.TemporaryPasswordValidityDays ?? 7) * 86_400_000,
+    });
   }
 }
 
@@ -137,9 +158,11 @@ async function resendInvite(ctx: OperationContext, pool: Pool, input: AdminCreat
   const mediums = deliveryMediums(input.DesiredDeliveryMediums, existing.attributes);
   const now = ctx.clock.now();
   const user: UserRecord = { ...existing, ...(await newCredentials(ctx, pool, existing, temporaryPassword)), passwordChangedAt: now, updatedAt: now };
+  const template = await customInviteTemplate(ctx, pool, user, mediums, input.ClientMetadata, poolInviteTemplate(pool));
   await ctx.store.transaction(async (tx) => {
     if (!(await tx.users.updateCredentials(user))) throw new UserNotFoundException('User does not exist.');
-    await sendInvites(ctx, tx, pool, user, mediums, temporaryPassword);
+    await sendInvites(ctx, tx, pool, user, mediums, temporaryPassword, template);
   });
+  await reportDelivery(ctx, 'AdminCreateUser');
   return { User: toUserType(user) };
 }

@@ -20,7 +20,7 @@ function decodeToken(token: string): number {
 }
 
 /**
- * The user's recovery events (ForgotPassword, PasswordChange), newest first.
+ * The user's sign-in and recovery events (SignIn, ForgotPassword, PasswordChange), newest first.
  * Cognito differs: it needs threat protection for this; userpool always records the events.
  */
 export async function adminListUserAuthEvents(ctx: OperationContext, input: AdminListUserAuthEventsRequest): Promise<AdminListUserAuthEventsResponse> {

@@ -4,6 +4,8 @@ import { NotAuthorizedException } from './exceptions.js';
 import { loadPool } from './shared/pools.js';
 import { loadUser } from './shared/users.js';
 import { recordAudit } from './shared/audit.js';
+import { reportDelivery } from './shared/delivery.js';
+import { customVerificationTemplate } from './shared/customMessage.js';
 import { issueResetCode, MESSAGES, recoveryChannel, RESET_PURPOSE } from './shared/recovery.js';
 
 /**
@@ -17,6 +19,13 @@ export async function adminResetUserPassword(ctx: OperationContext, input: Admin
   if (!user.enabled) throw new NotAuthorizedException(MESSAGES.userDisabled);
   const now = ctx.clock.now();
   const choice = recoveryChannel(pool, user);
+  const resetting = { ...user, status: 'RESET_REQUIRED' as const };
+  // Cognito invokes the custom message trigger here too (the model's ClientMetadata notes say
+  // so); the source is the forgot-password one. Before the transaction: it may take seconds.
+  const template =
+    choice.kind === 'channel'
+      ? await customVerificationTemplate(ctx, pool, resetting, choice.channel, { source: 'CustomMessage_ForgotPassword', clientId: null, clientMetadata: input.ClientMetadata })
+      : undefined;
   await ctx.store.transaction(async (tx) => {
     await tx.users.updateCredentials({
       sub: user.sub,
@@ -29,7 +38,7 @@ export async function adminResetUserPassword(ctx: OperationContext, input: Admin
       updatedAt: now,
     });
     await tx.codes.invalidateCodes(user.sub, now, RESET_PURPOSE);
-    if (choice.kind === 'channel') await issueResetCode(ctx, tx, pool, { ...user, status: 'RESET_REQUIRED' }, choice.channel);
+    if (choice.kind === 'channel') await issueResetCode(ctx, tx, pool, resetting, choice.channel, template);
     await recordAudit(
       ctx,
       tx,
@@ -38,5 +47,8 @@ export async function adminResetUserPassword(ctx: OperationContext, input: Admin
       choice.kind === 'channel' ? 'admin_reset_code_sent' : 'admin_reset_no_channel',
     );
   });
+  // A refused sender is answered (the model lists it); a refused recipient is not, as the
+  // model lists no CodeDeliveryFailureException here: the reset itself stands.
+  await reportDelivery(ctx, 'AdminResetUserPassword');
   return {};
 }

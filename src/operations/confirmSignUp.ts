@@ -17,13 +17,14 @@ import { checkIpBlock, HOUR, identifierKey, MESSAGES } from './shared/recovery.j
 import { checkCode } from './shared/codeCheck.js';
 import { aliasCanMove, aliasConflicts, saveUserAttributes, userKeys, withoutAlias, type AliasConflict } from './shared/userWrites.js';
 import { CONFIRM_SIGN_UP_PER_HOUR, SIGNUP_MESSAGES, SIGNUP_PURPOSE } from './shared/signUpCodes.js';
+import { postConfirmationSignUp } from './shared/postConfirmation.js';
 
 /**
  * Confirms a self-signed-up user with the code sent at sign-up: the user becomes CONFIRMED
  * and the attribute the code went to becomes verified (which may make it an alias). Order:
  * client, secret hash, IP block, the per-user hourly limit, the user and its status, then
  * count the attempt and compare the code, then the alias it would bind, then one transaction.
- * ClientMetadata goes nowhere yet: the triggers issue passes it to PostConfirmation.
+ * ClientMetadata goes to the PostConfirmation trigger untouched and is never stored.
  */
 export async function confirmSignUp(ctx: OperationContext, input: ConfirmSignUpRequest): Promise<ConfirmSignUpResponse> {
   const login = input.Username!;
@@ -72,6 +73,7 @@ export async function confirmSignUp(ctx: OperationContext, input: ConfirmSignUpR
     if (err instanceof StoreConflict && err.what === 'alias') throw new AliasExistsException(SIGNUP_MESSAGES.aliasExists(err.detail ?? 'email'));
     throw err;
   }
+  await postConfirmationSignUp(ctx, pool, { ...verified, status: 'CONFIRMED' }, client.id, input.ClientMetadata);
   return {};
 }
 

@@ -7,6 +7,8 @@ import type { Store } from '../store/store.js';
 import type { CodeMacKeys } from '../crypto/codes.js';
 import type { TriggerRunner } from '../triggers/runner.js';
 import type { SigningKeyRing } from './shared/signingKeys.js';
+import type { DeliveryWorker } from '../delivery/worker.js';
+import type { Metrics } from '../protocol/metrics.js';
 
 export interface Services {
   config: ServerConfig;
@@ -22,6 +24,10 @@ export interface Services {
   triggers: TriggerRunner;
   /** The pools' token signing keys (kept in the store, cached per process). */
   signingKeys: SigningKeyRing;
+  /** Prometheus metrics (protocol/metrics.ts); absent where no server is built. */
+  metrics?: Metrics;
+  /** Sends the outbox (delivery/worker.ts): the transports this process has, and a request's first attempt. */
+  delivery: DeliveryWorker;
   /** The server's public base URL: --public-url, else the address it listens on. */
   publicUrl(): string;
 }

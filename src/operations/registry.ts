@@ -16,16 +16,19 @@ import { adminRespondToAuthChallenge } from './adminRespondToAuthChallenge.js';
 import { adminSetUserPassword } from './adminSetUserPassword.js';
 import { adminUpdateUserAttributes } from './adminUpdateUserAttributes.js';
 import { adminUserGlobalSignOut } from './adminUserGlobalSignOut.js';
+import { changePassword } from './changePassword.js';
 import { confirmForgotPassword } from './confirmForgotPassword.js';
 import { confirmSignUp } from './confirmSignUp.js';
 import { createUserPool } from './createUserPool.js';
 import { createUserPoolClient } from './createUserPoolClient.js';
 import { deleteUserPool } from './deleteUserPool.js';
 import { deleteUserPoolClient } from './deleteUserPoolClient.js';
+import { deleteUser } from './deleteUser.js';
 import { forgotPassword } from './forgotPassword.js';
 import { describeUserPool } from './describeUserPool.js';
 import { describeUserPoolClient } from './describeUserPoolClient.js';
 import { getUser } from './getUser.js';
+import { getUserAttributeVerificationCode } from './getUserAttributeVerificationCode.js';
 import { globalSignOut } from './globalSignOut.js';
 import { initiateAuth } from './initiateAuth.js';
 import { listUserPoolClients } from './listUserPoolClients.js';
@@ -37,6 +40,8 @@ import { revokeToken } from './revokeToken.js';
 import { signUp } from './signUp.js';
 import { updateUserPool } from './updateUserPool.js';
 import { updateUserPoolClient } from './updateUserPoolClient.js';
+import { updateUserAttributes } from './updateUserAttributes.js';
+import { verifyUserAttribute } from './verifyUserAttribute.js';
 
 export const operations: Readonly<Record<string, Operation>> = {
   AddCustomAttributes: addCustomAttributes,
@@ -54,6 +59,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   AdminSetUserPassword: adminSetUserPassword,
   AdminUpdateUserAttributes: adminUpdateUserAttributes,
   AdminUserGlobalSignOut: adminUserGlobalSignOut,
+  ChangePassword: changePassword,
   ConfirmForgotPassword: confirmForgotPassword,
   ConfirmSignUp: confirmSignUp,
   ForgotPassword: forgotPassword,
@@ -61,9 +67,11 @@ export const operations: Readonly<Record<string, Operation>> = {
   CreateUserPoolClient: createUserPoolClient,
   DeleteUserPool: deleteUserPool,
   DeleteUserPoolClient: deleteUserPoolClient,
+  DeleteUser: deleteUser,
   DescribeUserPool: describeUserPool,
   DescribeUserPoolClient: describeUserPoolClient,
   GetUser: getUser,
+  GetUserAttributeVerificationCode: getUserAttributeVerificationCode,
   GlobalSignOut: globalSignOut,
   InitiateAuth: initiateAuth,
   ListUserPoolClients: listUserPoolClients,
@@ -75,4 +83,6 @@ export const operations: Readonly<Record<string, Operation>> = {
   SignUp: signUp,
   UpdateUserPool: updateUserPool,
   UpdateUserPoolClient: updateUserPoolClient,
+  UpdateUserAttributes: updateUserAttributes,
+  VerifyUserAttribute: verifyUserAttribute,
 };

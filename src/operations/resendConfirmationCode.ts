@@ -4,6 +4,8 @@ import { InvalidParameterException, LimitExceededException, NotAuthorizedExcepti
 import { loadClient } from './shared/pools.js';
 import { findUserByLogin } from './shared/users.js';
 import { checkSecretHash } from './shared/secretHash.js';
+import { customVerificationTemplate } from './shared/customMessage.js';
+import { reportDelivery } from './shared/delivery.js';
 import { checkIpBlock, deliveryDetails, HOUR, identifierKey, MESSAGES } from './shared/recovery.js';
 import { issueSignUpCode, RESEND_CODE_PER_HOUR, SIGNUP_MESSAGES, signUpChannelOf, simulatedSignUpDelivery } from './shared/signUpCodes.js';
 
@@ -12,7 +14,7 @@ import { issueSignUpCode, RESEND_CODE_PER_HOUR, SIGNUP_MESSAGES, signUpChannelOf
  * client, secret hash, IP block, the per-identifier hourly limit, then the user. Under
  * PreventUserExistenceErrors=ENABLED an unknown or disabled user (or one with nowhere to
  * send) gets a simulated delivery shaped like a real one.
- * ClientMetadata goes nowhere yet: the triggers issue passes it to CustomMessage.
+ * ClientMetadata goes to the CustomMessage trigger untouched and is never stored.
  */
 export async function resendConfirmationCode(ctx: OperationContext, input: ResendConfirmationCodeRequest): Promise<ResendConfirmationCodeResponse> {
   const login = input.Username!;
@@ -36,6 +38,9 @@ export async function resendConfirmationCode(ctx: OperationContext, input: Resen
     if (prevent) return { CodeDeliveryDetails: simulatedSignUpDelivery(ctx, pool, login) };
     throw new InvalidParameterException(SIGNUP_MESSAGES.noDestination);
   }
-  await ctx.store.transaction((tx) => issueSignUpCode(ctx, tx, pool, user, channel));
+  const template = await customVerificationTemplate(ctx, pool, user, channel, { source: 'CustomMessage_ResendCode', clientId: client.id, clientMetadata: input.ClientMetadata });
+  await ctx.store.transaction((tx) => issueSignUpCode(ctx, tx, pool, user, channel, template, client.id));
+  // Not under PreventUserExistenceErrors: the simulated answer above does no delivery work.
+  if (!prevent) await reportDelivery(ctx, 'ResendConfirmationCode');
   return { CodeDeliveryDetails: deliveryDetails(channel) };
 }

@@ -78,6 +78,8 @@ export interface OneTimeCodesTable {
   superseded_at: number | null;
   /** The attribute the code was sent to (email, phone_number), for verification codes. */
   attribute: string | null;
+  /** The attribute value (address, number) the code was sent to; migration 004. */
+  sent_to: string | null;
 }
 
 export interface MessagesTable {
@@ -89,8 +91,20 @@ export interface MessagesTable {
   subject: string | null;
   body: string;
   purpose: string;
+  /** recorded (development log only), pending, sent, failed, expired: see delivery/worker.ts. */
   status: string;
   created_at: number;
+  // Outbox columns (migration 005).
+  attempts: number;
+  next_attempt_at: number | null;
+  claimed_by: string | null;
+  claimed_until: number | null;
+  sent_at: number | null;
+  last_error: string | null;
+  expires_at: number | null;
+  /** Subject and body with every secret replaced by {####}; they replace the originals once final. */
+  redacted_subject: string | null;
+  redacted_body: string | null;
 }
 
 export interface AuditEventsTable {

@@ -8,7 +8,7 @@ import { CognitoException } from '../exceptions.js';
 export interface AuditSubject {
   poolId: string;
   clientId: string | null;
-  eventType: 'ForgotPassword' | 'PasswordChange';
+  eventType: 'ForgotPassword' | 'PasswordChange' | 'SignIn';
   sub: string | null;
   /** Keyed hash of the submitted identifier when no user was found. */
   subjectKey: string | null;

@@ -1,7 +1,7 @@
 // Sign-in, shared by InitiateAuth, AdminInitiateAuth and the two RespondToAuthChallenge
 // operations: which flows a client allows, the password and SRP first steps, the steps after
-// a proven password (status checks, NEW_PASSWORD_REQUIRED, tokens), refresh, and the
-// sign-in failure throttle.
+// a proven password (status checks, NEW_PASSWORD_REQUIRED, tokens), refresh, the sign-in
+// failure throttle, and the SignIn audit events.
 //
 // The throttle counts password attempts per user, or per submitted identifier (keyed hash)
 // when no user matches, so unknown and existing names lock at the same count. An attempt is
@@ -26,6 +26,7 @@ import {
 import { checkSecretHash } from './secretHash.js';
 import { findUserByLogin } from './users.js';
 import { identifierKey } from './recovery.js';
+import { recordAudit, type AuditSubject } from './audit.js';
 import { passwordPolicyOf } from './passwords.js';
 import { familyRevoked, issueRefreshedTokens, issueSignInTokens } from './tokens.js';
 import { beginSrpAuth, verifySrpResponse } from './srpAuth.js';
@@ -86,9 +87,23 @@ function failureKey(ctx: OperationContext, pool: Pool, login: string, user: User
   return `signin-fail:sub:${user.sub}:${epoch}`;
 }
 
+/** One password attempt: who is signing in, and the throttle counter it counts against. */
+interface Attempt {
+  pool: Pool;
+  client: Client;
+  user: UserRecord | undefined;
+  login: string;
+  key: string;
+}
+
+function attemptOf(ctx: OperationContext, pool: Pool, client: Client, login: string, user: UserRecord | undefined): Attempt {
+  return { pool, client, user, login, key: failureKey(ctx, pool, login, user) };
+}
+
 /** Refuses a locked identity (no count: nothing is checked). */
-async function checkNotLockedOut(ctx: OperationContext, key: string): Promise<void> {
-  if ((await ctx.store.limits.peek(key, SIGN_IN_FAILURE_WINDOW, ctx.clock.now())) >= SIGN_IN_FAILURES_ALLOWED) {
+async function checkNotLockedOut(ctx: OperationContext, a: Attempt): Promise<void> {
+  if ((await ctx.store.limits.peek(a.key, SIGN_IN_FAILURE_WINDOW, ctx.clock.now())) >= SIGN_IN_FAILURES_ALLOWED) {
+    await auditSignIn(ctx, a, 'Fail', 'too_many_failed_attempts');
     throw new NotAuthorizedException(AUTH_MESSAGES.attemptsExceeded);
   }
 }
@@ -96,29 +111,53 @@ async function checkNotLockedOut(ctx: OperationContext, key: string): Promise<vo
 /**
  * Counts the attempt before any password is checked, as codes are counted before they are
  * compared: however many guesses arrive at once, across processes, no more than the limit
- * are ever checked. A success clears the count (afterPassword); a locked identity is refused
- * without being counted again.
+ * are ever checked. A success clears the count (afterPassword). Callers have refused a locked
+ * identity first (checkNotLockedOut), so it is not counted again.
  */
-async function countAttempt(ctx: OperationContext, key: string): Promise<void> {
-  await checkNotLockedOut(ctx, key);
-  if ((await ctx.store.limits.hit(key, SIGN_IN_FAILURE_WINDOW, ctx.clock.now())) > SIGN_IN_FAILURES_ALLOWED) {
+async function countAttempt(ctx: OperationContext, a: Attempt): Promise<void> {
+  if ((await ctx.store.limits.hit(a.key, SIGN_IN_FAILURE_WINDOW, ctx.clock.now())) > SIGN_IN_FAILURES_ALLOWED) {
+    await auditSignIn(ctx, a, 'Fail', 'too_many_failed_attempts');
     throw new NotAuthorizedException(AUTH_MESSAGES.attemptsExceeded);
   }
 }
 
-function wrongPassword(): never {
+async function wrongPassword(ctx: OperationContext, a: Attempt): Promise<never> {
+  await auditSignIn(ctx, a, 'Fail', 'not_authorized');
   throw new NotAuthorizedException(AUTH_MESSAGES.incorrect);
+}
+
+function signInSubject(ctx: OperationContext, a: Attempt): AuditSubject {
+  return {
+    poolId: a.pool.id,
+    clientId: a.client.id,
+    eventType: 'SignIn',
+    sub: a.user?.sub ?? null,
+    subjectKey: a.user ? null : identifierKey(ctx, a.pool, a.login),
+  };
+}
+
+/**
+ * A SignIn audit event (what AdminListUserAuthEvents lists), never holding a secret. An
+ * unknown login is recorded under a keyed hash of the name. A refusal's event is written on
+ * its own, and a failure to write it is logged without changing the answer; a successful
+ * sign-in's event commits with its token family (afterPassword).
+ */
+async function auditSignIn(ctx: OperationContext, a: Attempt, outcome: 'Pass' | 'Fail', reason: string): Promise<void> {
+  await recordAudit(ctx, ctx.store, signInSubject(ctx, a), outcome, reason).catch((err: unknown) => {
+    ctx.logger.error({ err, requestId: ctx.request.requestId }, 'audit write failed');
+  });
 }
 
 /**
  * The login matches no user. LEGACY clients say so; ENABLED ones answer exactly as for a
  * wrong password, after the same work (a dummy hash verification) and the same counting.
  */
-async function unknownUser(ctx: OperationContext, client: Client, key: string, password: string | undefined): Promise<never> {
-  if (client.settings.PreventUserExistenceErrors !== 'ENABLED') throw new UserNotFoundException(AUTH_MESSAGES.userNotFound);
-  await countAttempt(ctx, key);
+async function unknownUser(ctx: OperationContext, a: Attempt, password: string | undefined): Promise<never> {
+  if (a.client.settings.PreventUserExistenceErrors !== 'ENABLED') throw new UserNotFoundException(AUTH_MESSAGES.userNotFound);
+  await checkNotLockedOut(ctx, a);
+  await countAttempt(ctx, a);
   if (password !== undefined) await ctx.passwords.verifyAgainstDummy(password);
-  return wrongPassword();
+  return wrongPassword(ctx, a);
 }
 
 // ---- the flows ----
@@ -129,14 +168,14 @@ export async function passwordSignIn(ctx: OperationContext, pool: Pool, client: 
   const password = required(params, 'PASSWORD');
   const user = await findUserByLogin(ctx, pool, login);
   checkSecretHash(client, params?.SECRET_HASH, [login, user?.username]);
-  const key = failureKey(ctx, pool, login, user);
-  if (!user) return unknownUser(ctx, client, key, password);
-  await checkNotLockedOut(ctx, key);
+  const attempt = attemptOf(ctx, pool, client, login, user);
+  if (!user) return unknownUser(ctx, attempt, password);
+  await checkNotLockedOut(ctx, attempt);
   // An admin reset deactivated the password: nothing to verify it against.
   if (user.status === 'RESET_REQUIRED') throw new PasswordResetRequiredException(AUTH_MESSAGES.resetRequired);
-  await countAttempt(ctx, key);
+  await countAttempt(ctx, attempt);
   const ok = user.passwordHash ? await ctx.passwords.verifyPassword(user.passwordHash, password) : await ctx.passwords.verifyAgainstDummy(password);
-  if (!ok) return wrongPassword();
+  if (!ok) return wrongPassword(ctx, attempt);
   return afterPassword(ctx, pool, client, user);
 }
 
@@ -147,7 +186,7 @@ export async function srpSignIn(ctx: OperationContext, pool: Pool, client: Clien
   const user = await findUserByLogin(ctx, pool, login);
   checkSecretHash(client, params?.SECRET_HASH, [login, user?.username]);
   if (!user && client.settings.PreventUserExistenceErrors !== 'ENABLED') throw new UserNotFoundException(AUTH_MESSAGES.userNotFound);
-  await checkNotLockedOut(ctx, failureKey(ctx, pool, login, user));
+  await checkNotLockedOut(ctx, attemptOf(ctx, pool, client, login, user));
   if (user?.status === 'RESET_REQUIRED') throw new PasswordResetRequiredException(AUTH_MESSAGES.resetRequired);
   // An unknown login (ENABLED) gets a decoy challenge that looks real and can never verify.
   const { challengeParameters } = await beginSrpAuth(ctx, pool, client, user, login, srpA);
@@ -180,13 +219,13 @@ export async function answerPasswordVerifier(
     if (!user && record.sub) user = await ctx.store.users.findUserBySub(pool.id, record.sub);
   }
   checkSecretHash(client, responses?.SECRET_HASH, [user?.username ?? login, login]);
-  const key = failureKey(ctx, pool, identifier, user);
-  if (!user) return unknownUser(ctx, client, key, undefined);
-  await checkNotLockedOut(ctx, key);
+  const attempt = attemptOf(ctx, pool, client, identifier, user);
+  if (!user) return unknownUser(ctx, attempt, undefined);
+  await checkNotLockedOut(ctx, attempt);
   if (user.status === 'RESET_REQUIRED') throw new PasswordResetRequiredException(AUTH_MESSAGES.resetRequired);
-  await countAttempt(ctx, key);
+  await countAttempt(ctx, attempt);
   const ok = await verifySrpResponse(ctx, pool, client, user, responses as Record<string, string>);
-  if (!ok) return wrongPassword();
+  if (!ok) return wrongPassword(ctx, attempt);
   return afterPassword(ctx, pool, client, user);
 }
 
@@ -198,15 +237,22 @@ export async function answerPasswordVerifier(
 export async function afterPassword(ctx: OperationContext, pool: Pool, client: Client, user: UserRecord): Promise<AuthResponse> {
   if (!user.enabled) throw new NotAuthorizedException(AUTH_MESSAGES.disabled);
   if (user.status === 'UNCONFIRMED') throw new UserNotConfirmedException(AUTH_MESSAGES.notConfirmed);
-  await ctx.store.limits.clear(failureKey(ctx, pool, user.username, user));
+  const attempt = attemptOf(ctx, pool, client, user.username, user);
   if (user.status === 'FORCE_CHANGE_PASSWORD') {
+    await ctx.store.limits.clear(attempt.key);
     const days = passwordPolicyOf(pool).temporaryPasswordValidityDays;
     if (ctx.clock.now() > (user.passwordChangedAt ?? user.createdAt) + days * 86_400_000) {
       throw new NotAuthorizedException(AUTH_MESSAGES.temporaryExpired);
     }
+    await auditSignIn(ctx, attempt, 'Pass', 'new_password_required');
     return newPasswordChallenge(ctx, pool, client, user);
   }
-  return { ChallengeParameters: {}, AuthenticationResult: await issueSignInTokens(ctx, pool, client, user) };
+  // The hot path commits once: the cleared count, the new token family and the audit event.
+  const tokens = await issueSignInTokens(ctx, pool, client, user, async (tx) => {
+    await tx.limits.clear(attempt.key);
+    await recordAudit(ctx, tx, signInSubject(ctx, attempt), 'Pass', 'success');
+  });
+  return { ChallengeParameters: {}, AuthenticationResult: tokens };
 }
 
 /** REFRESH_TOKEN_AUTH / REFRESH_TOKEN: new id and access tokens from a live refresh token. */

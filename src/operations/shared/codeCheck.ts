@@ -8,7 +8,7 @@ import { codeMac, macEquals } from '../../crypto/codes.js';
 import type { Pool } from './pools.js';
 
 export type CodeCheck =
-  | { kind: 'ok'; codeId: string; attribute: string | null }
+  | { kind: 'ok'; codeId: string; attribute: string | null; sentTo: string | null }
   /** No code was ever issued for the purpose (or every one was superseded by a change). */
   | { kind: 'none' }
   /** Used, expired or superseded. */
@@ -27,5 +27,5 @@ export async function checkCode(ctx: OperationContext, pool: Pool, user: UserRec
   ctx.counters.codeComparisons++;
   const key = ctx.codeKeys.find(attempt.keyId);
   const ok = key !== undefined && macEquals(codeMac(key, purpose, pool.id, user.sub, current.id, code), attempt.mac);
-  return ok ? { kind: 'ok', codeId: current.id, attribute: current.attribute } : { kind: 'mismatch' };
+  return ok ? { kind: 'ok', codeId: current.id, attribute: current.attribute, sentTo: current.sentTo } : { kind: 'mismatch' };
 }

@@ -14,6 +14,7 @@ import { usernameKey } from '../../domain/usernames.js';
 import { ForbiddenException, TooManyRequestsException } from '../exceptions.js';
 import { queueMessage } from '../../delivery/messageLog.js';
 import { issueVerificationCode } from './verificationCodes.js';
+import type { VerificationTemplate } from '../../domain/verification.js';
 import { findUserByLogin, identitySettings } from './users.js';
 import { loadClient, type Client, type Pool } from './pools.js';
 import { checkSecretHash } from './secretHash.js';
@@ -179,12 +180,28 @@ export function simulatedDelivery(ctx: OperationContext, pool: Pool, login: stri
  * Issues a fresh reset code (superseding any earlier one) and records its message, inside
  * the caller's transaction. The code leaves this only inside the message body.
  */
-export async function issueResetCode(ctx: OperationContext, tx: Store, pool: Pool, user: UserRecord, channel: Channel): Promise<void> {
-  await issueVerificationCode(ctx, tx, pool, user, channel, {
-    purpose: RESET_PURPOSE,
-    ttlMs: ctx.config.reset.codeTtlSeconds * 1000,
-    messagePurpose: 'reset_code',
-  });
+export async function issueResetCode(
+  ctx: OperationContext,
+  tx: Store,
+  pool: Pool,
+  user: UserRecord,
+  channel: Channel,
+  /** The CustomMessage trigger's message (shared/customMessage.ts), composed before the transaction. */
+  template?: VerificationTemplate,
+): Promise<void> {
+  await issueVerificationCode(
+    ctx,
+    tx,
+    pool,
+    user,
+    channel,
+    {
+      purpose: RESET_PURPOSE,
+      ttlMs: ctx.config.reset.codeTtlSeconds * 1000,
+      messagePurpose: 'reset_code',
+    },
+    template,
+  );
 }
 
 /** The notice after a successful reset: through the same channel, with no secret in it. */

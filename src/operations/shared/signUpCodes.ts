@@ -6,7 +6,7 @@ import type { OperationContext } from '../context.js';
 import type { Store } from '../../store/store.js';
 import type { UserRecord } from '../../store/records.js';
 import type { Channel } from '../../domain/recovery.js';
-import { signUpChannel } from '../../domain/verification.js';
+import { signUpChannel, type VerificationTemplate } from '../../domain/verification.js';
 import { issueVerificationCode } from './verificationCodes.js';
 import { simulatedDelivery } from './recovery.js';
 import type { Pool } from './pools.js';
@@ -38,8 +38,19 @@ export function signUpChannelOf(pool: Pool, user: Pick<UserRecord, 'attributes'>
 }
 
 /** Issues a confirmation code (superseding the earlier one) and records its message, in `tx`. */
-export async function issueSignUpCode(ctx: OperationContext, tx: Store, pool: Pool, user: UserRecord, channel: Channel): Promise<void> {
-  await issueVerificationCode(ctx, tx, pool, user, channel, { purpose: SIGNUP_PURPOSE, ttlMs: SIGNUP_CODE_TTL_MS, messagePurpose: 'signup_code' });
+export async function issueSignUpCode(
+  ctx: OperationContext,
+  tx: Store,
+  pool: Pool,
+  user: UserRecord,
+  channel: Channel,
+  /** The CustomMessage trigger's message (shared/customMessage.ts), composed before the transaction. */
+  template?: VerificationTemplate,
+  /** The app client asking: a CONFIRM_WITH_LINK email's link names it. */
+  clientId?: string,
+): Promise<void> {
+  const spec = { purpose: SIGNUP_PURPOSE, ttlMs: SIGNUP_CODE_TTL_MS, messagePurpose: 'signup_code', linkClientId: clientId };
+  await issueVerificationCode(ctx, tx, pool, user, channel, spec, template);
 }
 
 /**

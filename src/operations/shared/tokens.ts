@@ -7,6 +7,7 @@ import type { JWTPayload } from 'jose';
 import type { Services } from '../context.js';
 import type { UserRecord } from '../../store/records.js';
 import type { RefreshTokenRecord } from '../../store/tokens.js';
+import type { Store } from '../../store/store.js';
 import { newOpaqueToken, opaqueTokenHash, signJwt } from '../../crypto/jwt.js';
 import { tokenLifetimesSeconds } from './clientSettings.js';
 import { regionOfPool, type Client, type Pool } from './pools.js';
@@ -94,7 +95,14 @@ export function familyRevoked(family: RefreshTokenRecord, user: Pick<UserRecord,
  * The tokens of a completed sign-in: a new family, with its refresh token. `user` is the
  * record as read before the password was checked (its tokensValidAfter is remembered).
  */
-export async function issueSignInTokens(services: Services, pool: Pool, client: Client, user: UserRecord): Promise<AuthenticationResultType> {
+export async function issueSignInTokens(
+  services: Services,
+  pool: Pool,
+  client: Client,
+  user: UserRecord,
+  /** More writes to commit with the new token family, in one transaction (one commit on the hot path). */
+  alsoInTx?: (tx: Store) => Promise<void>,
+): Promise<AuthenticationResultType> {
   const now = services.clock.now();
   const refreshToken = newOpaqueToken();
   const family: RefreshTokenRecord = {
@@ -111,7 +119,14 @@ export async function issueSignInTokens(services: Services, pool: Pool, client: 
   };
   // Signed first: a failure to sign leaves no refresh token behind.
   const minted = await mintPair(services, pool, client, user, family);
-  await services.store.refreshTokens.addToken(family);
+  if (alsoInTx) {
+    await services.store.transaction(async (tx) => {
+      await tx.refreshTokens.addToken(family);
+      await alsoInTx(tx);
+    });
+  } else {
+    await services.store.refreshTokens.addToken(family);
+  }
   await sweepExpired(services);
   return { AccessToken: minted.accessToken, ExpiresIn: minted.accessSeconds, TokenType: 'Bearer', RefreshToken: refreshToken, IdToken: minted.idToken };
 }

@@ -10,6 +10,7 @@ import { InvalidParameterException, UserNotFoundException } from '../exceptions.
 import { identitySettings } from './users.js';
 import { RESET_PURPOSE } from './recovery.js';
 import { SIGNUP_PURPOSE } from './signUpCodes.js';
+import { verifyPurpose } from './attributeVerification.js';
 import { schemaOf } from './userAttributes.js';
 import type { Pool } from './pools.js';
 
@@ -83,6 +84,8 @@ export async function saveAttributeChange(
   user: UserRecord,
   change: { attributes: Record<string, string>; changedContacts: string[]; removed: string[] },
   aliasTaken?: (kind: string) => Error,
+  /** More writes for the same transaction (UpdateUserAttributes issues its verification codes here). */
+  alsoInTx?: (tx: Store) => Promise<void>,
 ): Promise<void> {
   const { attributes, changedContacts, removed } = change;
   const schema = schemaOf(pool);
@@ -109,6 +112,9 @@ export async function saveAttributeChange(
       // Likewise a sign-up code: confirming with it marks the contact verified, which must
       // never happen to an address the code was not sent to. ResendConfirmationCode sends a new one.
       if (changedContacts.length > 0) await tx.codes.invalidateCodes(user.sub, now, SIGNUP_PURPOSE);
+      // And an attribute verification code verifies the value it was sent to, never a new one.
+      for (const contact of changedContacts) await tx.codes.invalidateCodes(user.sub, now, verifyPurpose(contact));
+      if (alsoInTx) await alsoInTx(tx);
     });
   } catch (err) {
     // Lost a race with a concurrent write that took the alias first.

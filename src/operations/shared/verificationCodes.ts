@@ -10,6 +10,7 @@ import type { Channel } from '../../domain/recovery.js';
 import { renderVerification, type VerificationTemplate } from '../../domain/verification.js';
 import { codeMac, generateCode } from '../../crypto/codes.js';
 import { queueMessage } from '../../delivery/messageLog.js';
+import { confirmLinkUrl } from './confirmLink.js';
 import type { Pool } from './pools.js';
 
 export interface CodeSpec {
@@ -18,14 +19,15 @@ export interface CodeSpec {
   ttlMs: number;
   /** What the recorded message is for (reset_code, signup_code). */
   messagePurpose: string;
+  /** Sign-up codes: the app client a CONFIRM_WITH_LINK link names (shared/confirmLink.ts). */
+  linkClientId?: string | undefined;
 }
 
 /**
  * The pool's verification message: VerificationMessageTemplate first, then the older
- * top-level fields (pools stored before the template existed may carry only those).
- * Cognito differs: with DefaultEmailOption CONFIRM_WITH_LINK Cognito mails sign-up users a
- * link to its hosted confirmation page (EmailMessageByLink); there are no hosted pages yet,
- * so the code message is sent.
+ * top-level fields (pools stored before the template existed may carry only those). With
+ * DefaultEmailOption CONFIRM_WITH_LINK a sign-up email carries a link to this server's
+ * confirmation route (EmailMessageByLink) instead of the code.
  */
 export function verificationTemplate(pool: Pool): VerificationTemplate {
   const t = pool.settings.VerificationMessageTemplate;
@@ -33,6 +35,9 @@ export function verificationTemplate(pool: Pool): VerificationTemplate {
     emailSubject: t?.EmailSubject ?? pool.settings.EmailVerificationSubject,
     emailMessage: t?.EmailMessage ?? pool.settings.EmailVerificationMessage,
     smsMessage: t?.SmsMessage ?? pool.settings.SmsVerificationMessage,
+    defaultEmailOption: t?.DefaultEmailOption,
+    emailSubjectByLink: t?.EmailSubjectByLink,
+    emailMessageByLink: t?.EmailMessageByLink,
   };
 }
 
@@ -47,6 +52,8 @@ export async function issueVerificationCode(
   user: UserRecord,
   channel: Channel,
   spec: CodeSpec,
+  /** The message as the CustomMessage trigger composed it (shared/customMessage.ts); default the pool's. */
+  template: VerificationTemplate = verificationTemplate(pool),
 ): Promise<void> {
   const now = ctx.clock.now();
   const code = generateCode(ctx.config.reset.codeLength);
@@ -62,8 +69,10 @@ export async function issueVerificationCode(
     createdAt: now,
     expiresAt: now + spec.ttlMs,
     attribute: channel.attribute,
+    sentTo: channel.destination,
   });
-  const { subject, body } = renderVerification(verificationTemplate(pool), channel.medium, code, user.username);
+  const link = spec.linkClientId ? confirmLinkUrl(ctx, spec.linkClientId, user.username, code) : undefined;
+  const { subject, body } = renderVerification(template, channel.medium, code, user.username, link);
   await queueMessage(ctx, tx, {
     poolId: pool.id,
     sub: user.sub,
@@ -72,5 +81,8 @@ export async function issueVerificationCode(
     subject,
     body,
     purpose: spec.messagePurpose,
+    // The stored copy loses the code once the message is delivered or the code expires.
+    secrets: link ? [link, code] : [code],
+    expiresAt: now + spec.ttlMs,
   });
 }
