@@ -4,64 +4,51 @@ import http from 'node:http';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-export function postJson(url: string, target: string, body: object): Promise<number> {
+function post(url: string, target: string, body: object, onResponse: (res: http.IncomingMessage) => void, onError: (err: Error) => void): void {
   const { hostname, port } = new URL(url);
   const payload = JSON.stringify(body);
+  const req = http.request(
+    {
+      agent,
+      hostname,
+      port,
+      method: 'POST',
+      path: '/',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'content-length': Buffer.byteLength(payload),
+        'x-amz-target': `AWSCognitoIdentityProviderService.${target}`,
+      },
+    },
+    onResponse,
+  );
+  req.on('error', onError);
+  req.end(payload);
+}
+
+/** POSTs an AWS JSON request and resolves with the status, discarding the body. */
+export function postJson(url: string, target: string, body: object): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        agent,
-        hostname,
-        port,
-        method: 'POST',
-        path: '/',
-        headers: {
-          'content-type': 'application/x-amz-json-1.1',
-          'content-length': Buffer.byteLength(payload),
-          'x-amz-target': `AWSCognitoIdentityProviderService.${target}`,
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
+    post(url, target, body, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    }, reject);
   });
 }
 
 /** postJson that also hands back the parsed JSON body (for multi-step flows such as SRP). */
 export function postJsonBody<T = Record<string, unknown>>(url: string, target: string, body: object): Promise<{ status: number; body: T }> {
-  const { hostname, port } = new URL(url);
-  const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        agent,
-        hostname,
-        port,
-        method: 'POST',
-        path: '/',
-        headers: {
-          'content-type': 'application/x-amz-json-1.1',
-          'content-length': Buffer.byteLength(payload),
-          'x-amz-target': `AWSCognitoIdentityProviderService.${target}`,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          try {
-            resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as T });
-          } catch (err) {
-            reject(err);
-          }
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
+    post(url, target, body, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as T });
+        } catch (err) {
+          reject(err);
+        }
+      });
+    }, reject);
   });
 }

@@ -4,7 +4,7 @@ import { NotAuthorizedException, UserNotFoundException } from './exceptions.js';
 import { loadPool } from './shared/pools.js';
 import { loadUser } from './shared/users.js';
 import { SIGNUP_MESSAGES, SIGNUP_PURPOSE } from './shared/signUpCodes.js';
-import { postConfirmationSignUp } from './shared/postConfirmation.js';
+import { postConfirmation } from './shared/postConfirmation.js';
 
 /**
  * Confirms an UNCONFIRMED user without a code. As in Cognito, no attribute becomes verified
@@ -25,6 +25,6 @@ export async function adminConfirmSignUp(ctx: OperationContext, input: AdminConf
     }
     await tx.codes.invalidateCodes(user.sub, now, SIGNUP_PURPOSE);
   });
-  await postConfirmationSignUp(ctx, pool, { ...user, status: 'CONFIRMED', updatedAt: now }, null, input.ClientMetadata);
+  await postConfirmation(ctx, 'PostConfirmation_ConfirmSignUp', pool, { ...user, status: 'CONFIRMED', updatedAt: now }, null, input.ClientMetadata);
   return {};
 }

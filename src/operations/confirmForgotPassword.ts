@@ -26,7 +26,7 @@ import {
   recoveryFrontChecks,
 } from './shared/recovery.js';
 import { checkCode } from './shared/codeCheck.js';
-import { triggerEvent } from '../triggers/events.js';
+import { postConfirmation } from './shared/postConfirmation.js';
 
 /**
  * Sets a new password with a reset code. Order: client, secret hash, IP block, pool rate,
@@ -61,21 +61,8 @@ export async function confirmForgotPassword(ctx: OperationContext, input: Confir
     await enforcePasswordHistory(ctx, pool, user, input.Password!);
     const credentials = await newCredentials(ctx, pool, user, input.Password!);
     await applyReset(ctx, pool, user, codeId, credentials, subject);
-    // After the commit, as in Cognito: a failing PostConfirmation trigger reaches the caller
-    // but does not undo the reset. ClientMetadata goes to it untouched and is never stored.
     const confirmed = { ...user, ...credentials, status: 'CONFIRMED' as const };
-    await ctx.triggers.run(
-      pool.settings.LambdaConfig as Record<string, unknown> | undefined,
-      'PostConfirmation',
-      triggerEvent({
-        triggerSource: 'PostConfirmation_ConfirmForgotPassword',
-        poolId: pool.id,
-        user: confirmed,
-        clientId: client.id,
-        userAgent: ctx.request.userAgent,
-        request: { clientMetadata: input.ClientMetadata ?? {} },
-      }),
-    );
+    await postConfirmation(ctx, 'PostConfirmation_ConfirmForgotPassword', pool, confirmed, client.id, input.ClientMetadata);
     return {};
   } catch (err) {
     return auditFailure(ctx, subject, err);

@@ -17,7 +17,7 @@ import { checkIpBlock, HOUR, identifierKey, MESSAGES } from './shared/recovery.j
 import { checkCode } from './shared/codeCheck.js';
 import { aliasCanMove, aliasConflicts, saveUserAttributes, userKeys, withoutAlias, type AliasConflict } from './shared/userWrites.js';
 import { CONFIRM_SIGN_UP_PER_HOUR, SIGNUP_MESSAGES, SIGNUP_PURPOSE } from './shared/signUpCodes.js';
-import { postConfirmationSignUp } from './shared/postConfirmation.js';
+import { postConfirmation } from './shared/postConfirmation.js';
 
 /**
  * Confirms a self-signed-up user with the code sent at sign-up: the user becomes CONFIRMED
@@ -73,7 +73,7 @@ export async function confirmSignUp(ctx: OperationContext, input: ConfirmSignUpR
     if (err instanceof StoreConflict && err.what === 'alias') throw new AliasExistsException(SIGNUP_MESSAGES.aliasExists(err.detail ?? 'email'));
     throw err;
   }
-  await postConfirmationSignUp(ctx, pool, { ...verified, status: 'CONFIRMED' }, client.id, input.ClientMetadata);
+  await postConfirmation(ctx, 'PostConfirmation_ConfirmSignUp', pool, { ...verified, status: 'CONFIRMED' }, client.id, input.ClientMetadata);
   return {};
 }
 

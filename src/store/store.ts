@@ -1,8 +1,7 @@
 // The store: one object holding the repositories, all bound to the same executor, so a
 // transaction is simply a Store bound to the transaction.
-import { Migrator, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import { migrationProvider } from './migrations/index.js';
 import { PoolRepository } from './pools.js';
 import { ClientRepository } from './clients.js';
 import { UserRepository } from './users.js';
@@ -45,15 +44,5 @@ export class Store {
 
   async close(): Promise<void> {
     await this.db.destroy();
-  }
-}
-
-/** Brings the schema up to date. Safe to run at every start. */
-export async function migrate(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`database migration ${failed} failed: ${(error as Error).message}`);
   }
 }
