@@ -4,8 +4,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AddCustomAttributesCommand,
-  CreateUserPoolCommand,
-  DescribeUserPoolCommand,
   InvalidParameterException,
   ResourceNotFoundException,
   UpdateUserPoolCommand,
@@ -14,7 +12,7 @@ import {
   type UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { startTestServer, type TestServer } from './helpers/server.js';
-import { attr, rejects, STANDARD_ORDER } from './helpers/pools.js';
+import { attr, createPoolOn, describePoolOn, rejects, STANDARD_ORDER } from './helpers/pools.js';
 
 let server: TestServer;
 before(async () => {
@@ -24,14 +22,8 @@ after(async () => {
   await server.cleanup();
 });
 
-async function createPool(input: Partial<CreateUserPoolCommandInput> = {}): Promise<UserPoolType> {
-  const out = await server.client.send(new CreateUserPoolCommand({ PoolName: 'pool', ...input }));
-  return out.UserPool!;
-}
-
-async function describePool(id: string): Promise<UserPoolType> {
-  return (await server.client.send(new DescribeUserPoolCommand({ UserPoolId: id }))).UserPool!;
-}
+const createPool = (input: Partial<CreateUserPoolCommandInput> = {}): Promise<UserPoolType> => createPoolOn(server, input);
+const describePool = (id: string): Promise<UserPoolType> => describePoolOn(server, id);
 
 describe('UpdateUserPool', () => {
   test('replaces the updatable settings and reads back what was sent', async () => {

@@ -5,7 +5,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
   DeleteUserPoolCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
@@ -17,7 +16,7 @@ import {
   type UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { startTestServer, type TestServer } from './helpers/server.js';
-import { attr, rejects, STANDARD_ORDER } from './helpers/pools.js';
+import { attr, createPoolOn, describePoolOn, rejects, STANDARD_ORDER } from './helpers/pools.js';
 
 let server: TestServer;
 before(async () => {
@@ -27,14 +26,8 @@ after(async () => {
   await server.cleanup();
 });
 
-async function createPool(input: Partial<CreateUserPoolCommandInput> = {}): Promise<UserPoolType> {
-  const out = await server.client.send(new CreateUserPoolCommand({ PoolName: 'pool', ...input }));
-  return out.UserPool!;
-}
-
-async function describePool(id: string): Promise<UserPoolType> {
-  return (await server.client.send(new DescribeUserPoolCommand({ UserPoolId: id }))).UserPool!;
-}
+const createPool = (input: Partial<CreateUserPoolCommandInput> = {}): Promise<UserPoolType> => createPoolOn(server, input);
+const describePool = (id: string): Promise<UserPoolType> => describePoolOn(server, id);
 
 describe('CreateUserPool and DescribeUserPool', () => {
   test('a pool created with only a name has Cognito-shaped ids and every default', async () => {

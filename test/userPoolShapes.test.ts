@@ -11,7 +11,7 @@ import {
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { TestServer } from './helpers/server.js';
-import { attrList, attrs, createPool, rejectsWith, startFastServer } from './helpers/users.js';
+import { attrList, attrs, createPool, messagesOn, rejectsWith, sendOn, startFastServer } from './helpers/users.js';
 import { checkPasswordPolicy, DEFAULT_PASSWORD_POLICY } from '../src/domain/passwordPolicy.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -24,14 +24,8 @@ after(async () => {
   await server.cleanup();
 });
 
-function send<T>(command: { input: unknown }): Promise<T> {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return server.client.send(command as any) as Promise<T>;
-}
-
-async function messagesTo(destination: string) {
-  return server.app.services.store.messages.listMessages({ destination });
-}
+const send = <T>(command: { input: unknown }): Promise<T> => sendOn<T>(server, command);
+const messagesTo = (destination: string) => messagesOn(server, destination);
 
 async function userCount(poolId: string): Promise<number> {
   return server.app.services.store.users.countUsers(poolId);

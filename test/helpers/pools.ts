@@ -1,3 +1,5 @@
+import { CreateUserPoolCommand, DescribeUserPoolCommand, type CreateUserPoolCommandInput } from '@aws-sdk/client-cognito-identity-provider';
+import type { TestServer } from './server.js';
 // Shared by the pool and app-client suites: Cognito's standard attribute order and an
 // assertion on the SDK's own exception class and exact message.
 import assert from 'node:assert/strict';
@@ -22,3 +24,13 @@ export const STANDARD_ORDER = [
   'email', 'email_verified', 'gender', 'birthdate', 'zoneinfo', 'locale', 'phone_number', 'phone_number_verified', 'address',
   'updated_at', 'identities',
 ];
+
+/** CreateUserPool with a default name, through the test server's SDK client. */
+export async function createPoolOn(server: TestServer, input: Partial<CreateUserPoolCommandInput> = {}): Promise<UserPoolType> {
+  const out = await server.client.send(new CreateUserPoolCommand({ PoolName: 'pool', ...input }));
+  return out.UserPool!;
+}
+
+export async function describePoolOn(server: TestServer, id: string): Promise<UserPoolType> {
+  return (await server.client.send(new DescribeUserPoolCommand({ UserPoolId: id }))).UserPool!;
+}

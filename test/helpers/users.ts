@@ -47,3 +47,14 @@ export function attrs(list: AttributeType[] | undefined): Record<string, string>
 export function attrList(values: Record<string, string>): AttributeType[] {
   return Object.entries(values).map(([Name, Value]) => ({ Name, Value }));
 }
+
+/** Sends any SDK command through the test server's client, typed by the caller. */
+export function sendOn<T>(server: TestServer, command: { input: unknown }): Promise<T> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return server.client.send(command as any) as Promise<T>;
+}
+
+/** The messages recorded for one destination, oldest first. */
+export function messagesOn(server: TestServer, destination: string) {
+  return server.app.services.store.messages.listMessages({ destination });
+}
