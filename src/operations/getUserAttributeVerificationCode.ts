@@ -13,6 +13,7 @@ import {
   VERIFY_MESSAGES,
 } from './shared/attributeVerification.js';
 import { customVerificationTemplate } from './shared/customMessage.js';
+import { reportDelivery } from './shared/delivery.js';
 
 /**
  * Sends the signed-in user a code that verifies its email address or phone number
@@ -21,6 +22,9 @@ import { customVerificationTemplate } from './shared/customMessage.js';
  * earlier code. A value already verified can be verified again, as in Cognito. Five codes per
  * user per rolling hour, counting those UpdateUserAttributes sends.
  * ClientMetadata goes to the CustomMessage trigger untouched and is never stored.
+ * A mail or SMS server refusing the message within the delivery wait answers
+ * CodeDeliveryFailureException (or the Invalid*Role* exception of a refused sender), as
+ * ForgotPassword does; the code stays issued, so a later request can send a new one.
  */
 export async function getUserAttributeVerificationCode(
   ctx: OperationContext,
@@ -42,5 +46,7 @@ export async function getUserAttributeVerificationCode(
     clientMetadata: input.ClientMetadata,
   });
   const details = await ctx.store.transaction((tx) => issueAttributeCode(ctx, tx, pool, user, channel, template));
+  // The caller is the signed-in user: nothing about existence to hide, so the answer may wait.
+  await reportDelivery(ctx, 'GetUserAttributeVerificationCode');
   return { CodeDeliveryDetails: details };
 }

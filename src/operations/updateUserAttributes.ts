@@ -19,6 +19,7 @@ import {
   type VerifiableAttribute,
 } from './shared/attributeVerification.js';
 import { customVerificationTemplate } from './shared/customMessage.js';
+import { reportDelivery } from './shared/delivery.js';
 import type { VerificationTemplate } from '../domain/verification.js';
 
 /**
@@ -32,6 +33,10 @@ import type { VerificationTemplate } from '../domain/verification.js';
  *   auto-verifies the attribute.
  * Either way codes sent to the old value die, reset codes included. CodeDeliveryDetailsList
  * lists the codes sent.
+ * A code's message refused by the mail or SMS server within the delivery wait answers
+ * CodeDeliveryFailureException (or the Invalid*Role* exception of a refused sender), as
+ * Cognito does. The update itself is committed by then and stands, as AdminCreateUser's user
+ * does: the caller can fix the address with another update, or ask for a new code.
  */
 export async function updateUserAttributes(ctx: OperationContext, input: UpdateUserAttributesRequest): Promise<UpdateUserAttributesResponse> {
   const { pool, user, client } = await authenticateSelf(ctx, input.AccessToken!);
@@ -85,6 +90,7 @@ export async function updateUserAttributes(ctx: OperationContext, input: UpdateU
     }
     for (const [i, channel] of codes.entries()) details.push(await issueAttributeCode(ctx, tx, pool, user, channel, templates[i]));
   });
+  await reportDelivery(ctx, 'UpdateUserAttributes');
   return details.length > 0 ? { CodeDeliveryDetailsList: details } : {};
 }
 
