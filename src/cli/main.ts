@@ -5,6 +5,10 @@ import { startApp } from '../app.js';
 import { registerMessagesCommand } from './messages.js';
 import { registerKeysCommand } from './keys.js';
 import { registerMigrateCommand } from './migrate.js';
+import { registerPoolsCommand } from './pools.js';
+import { registerClientsCommand } from './clients.js';
+import { registerUsersCommand } from './users.js';
+import { EXIT_USAGE } from './remote.js';
 import { checkSharedCodeKeys } from './sharedKeys.js';
 import { migrateDatabase } from '../store/open.js';
 import { loadCodeMacKeys } from '../crypto/codes.js';
@@ -12,6 +16,10 @@ import { mkdirSync } from 'node:fs';
 
 const program = new Command();
 program.name('userpool').description('A self-hosted, Cognito-compatible user-pool server').showHelpAfterError();
+// Scripts rely on the exit codes: a usage error (unknown option, missing argument) is 2, as
+// documented, not commander's 1; --help and --version stay 0. Set before the commands are
+// added, which inherit it.
+program.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : EXIT_USAGE));
 
 program
   .command('serve')
@@ -110,5 +118,8 @@ program
 registerMessagesCommand(program);
 registerKeysCommand(program);
 registerMigrateCommand(program);
+registerPoolsCommand(program);
+registerClientsCommand(program);
+registerUsersCommand(program);
 
 await program.parseAsync(process.argv);
