@@ -8,6 +8,8 @@ import { registerMigrateCommand } from './migrate.js';
 import { registerPoolsCommand } from './pools.js';
 import { registerClientsCommand } from './clients.js';
 import { registerUsersCommand } from './users.js';
+import { registerExportCommand } from './export.js';
+import { registerBackupCommands } from './backup.js';
 import { EXIT_USAGE } from './remote.js';
 import { checkSharedCodeKeys } from './sharedKeys.js';
 import { migrateDatabase } from '../store/open.js';
@@ -41,6 +43,7 @@ program
   .option('--ip-blocklist <json>', 'JSON object of pool id ("*" for all) -> blocked CIDR ranges (USERPOOL_IP_BLOCKLIST)')
   .option('--trigger-config <json|file>', 'JSON (inline or a file) of Lambda function ARN or pattern -> {"type":"lambda"|"module"|"webhook",...} (USERPOOL_TRIGGER_CONFIG)')
   .option('--lambda-endpoint <url>', 'Lambda Invoke API endpoint for functions --trigger-config does not map, e.g. SAM local (USERPOOL_LAMBDA_ENDPOINT, default AWS)')
+  .option('--ui-branding <json|file>', 'JSON (inline or a file) of pool id ("*" for all) -> {"color","logo","name"} for the hosted pages (USERPOOL_UI_BRANDING)')
   .option('--log-level <level>', 'log level (USERPOOL_LOG_LEVEL, default info)')
   .option('--smtp-url <url>', 'SMTP server as smtp://[user:pass@]host[:port] or smtps://... (USERPOOL_SMTP_URL)')
   .option('--smtp-host <host>', 'SMTP server host; set to send email (USERPOOL_SMTP_HOST)')
@@ -121,5 +124,7 @@ registerMigrateCommand(program);
 registerPoolsCommand(program);
 registerClientsCommand(program);
 registerUsersCommand(program);
+registerExportCommand(program);
+registerBackupCommands(program);
 
 await program.parseAsync(process.argv);
