@@ -12,6 +12,7 @@ import { seedFromFile } from './seed.js';
 import { loadCodeMacKeys } from './crypto/codes.js';
 import { devRoutes } from './delivery/devRoutes.js';
 import { confirmLinkRoutes } from './ui/confirmLink.js';
+import { hostedPageRoutes } from './ui/routes.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { createTransports, startDelivery } from './delivery/transports.js';
 import { SigningKeyRing } from './operations/shared/signingKeys.js';
@@ -21,6 +22,8 @@ import { configuredInvoker } from './triggers/invokers/index.js';
 import { triggerMetrics } from './triggers/metrics.js';
 import { Metrics } from './protocol/metrics.js';
 import { healthRoutes } from './protocol/health.js';
+import { ImportRunner } from './import/runner.js';
+import { importRoutes } from './protocol/importRoutes.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -74,10 +77,11 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     signingKeys: new SigningKeyRing(store, codeKeys, clock),
     delivery: new DeliveryWorker({ store, clock, logger: () => services.logger, settings: config.delivery, region: config.region }, transports),
     metrics,
+    imports: new ImportRunner({ store, clock, logger: () => services.logger }),
     // Resolved when asked: the listening address is known only once startApp has listened.
     publicUrl: () => config.publicUrl ?? (app.url || `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`),
   };
-  const server = await buildServer(services, [devRoutes, confirmLinkRoutes, tokenRoutes, healthRoutes(metrics)], options.logStream);
+  const server = await buildServer(services, [devRoutes, confirmLinkRoutes, hostedPageRoutes, tokenRoutes, healthRoutes(metrics), importRoutes], options.logStream);
   services.logger = server.log;
   const app: App = {
     server,
@@ -85,6 +89,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     url: '',
     async close() {
       await server.close();
+      await services.imports.stop();
       await services.delivery.stop();
       await store.close();
     },
@@ -107,5 +112,6 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   app.url = `http://${host}:${port}`;
   startDelivery(app.services);
+  app.services.imports.start();
   return app;
 }

@@ -36,6 +36,8 @@ const CONCURRENCY = 16;
  */
 const SCRUB_QUIET_MS = 1000;
 const SCRUB_MAX_MS = 30_000;
+/** The shortest claim on a message, however short the delivery timeout. */
+const LEASE_FLOOR_MS = 5000;
 /** The longest back-off between two attempts. */
 const MAX_BACKOFF_MS = 15 * 60_000;
 
@@ -71,9 +73,12 @@ export class DeliveryWorker {
     private readonly deps: WorkerDeps,
     readonly transports: Transports,
   ) {
-    // Longer than the slowest attempt can take (each SMTP step may use the whole timeout),
-    // so a live worker never loses a claim while it is still sending.
-    this.leaseMs = Math.max(60_000, deps.settings.timeoutMs * 6);
+    // Longer than an attempt takes in practice (a stalled server fails the first step that
+    // waits a whole timeout), so a live worker keeps its claim while it sends. Not much
+    // longer: it is also how long a message claimed by a process that was killed waits
+    // before another takes it over (60 s at the default 10 s timeout). Should a live attempt
+    // outlast it anyway, the message may go out twice under one Message-ID; never lost.
+    this.leaseMs = Math.max(LEASE_FLOOR_MS, deps.settings.timeoutMs * 6);
   }
 
   /** The channels this process can send; the others wait in the outbox. */

@@ -9,6 +9,7 @@ import type { TriggerRunner } from '../triggers/runner.js';
 import type { SigningKeyRing } from './shared/signingKeys.js';
 import type { DeliveryWorker } from '../delivery/worker.js';
 import type { Metrics } from '../protocol/metrics.js';
+import type { ImportRunner } from '../import/runner.js';
 
 export interface Services {
   config: ServerConfig;
@@ -28,6 +29,8 @@ export interface Services {
   metrics?: Metrics;
   /** Sends the outbox (delivery/worker.ts): the transports this process has, and a request's first attempt. */
   delivery: DeliveryWorker;
+  /** Runs user import jobs (import/runner.ts). */
+  imports: ImportRunner;
   /** The server's public base URL: --public-url, else the address it listens on. */
   publicUrl(): string;
 }

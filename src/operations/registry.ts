@@ -42,6 +42,12 @@ import { updateUserPool } from './updateUserPool.js';
 import { updateUserPoolClient } from './updateUserPoolClient.js';
 import { updateUserAttributes } from './updateUserAttributes.js';
 import { verifyUserAttribute } from './verifyUserAttribute.js';
+import { createUserImportJob } from './createUserImportJob.js';
+import { describeUserImportJob } from './describeUserImportJob.js';
+import { getCSVHeader } from './getCSVHeader.js';
+import { listUserImportJobs } from './listUserImportJobs.js';
+import { startUserImportJob } from './startUserImportJob.js';
+import { stopUserImportJob } from './stopUserImportJob.js';
 
 export const operations: Readonly<Record<string, Operation>> = {
   AddCustomAttributes: addCustomAttributes,
@@ -85,4 +91,10 @@ export const operations: Readonly<Record<string, Operation>> = {
   UpdateUserPoolClient: updateUserPoolClient,
   UpdateUserAttributes: updateUserAttributes,
   VerifyUserAttribute: verifyUserAttribute,
+  CreateUserImportJob: createUserImportJob,
+  DescribeUserImportJob: describeUserImportJob,
+  GetCSVHeader: getCSVHeader,
+  ListUserImportJobs: listUserImportJobs,
+  StartUserImportJob: startUserImportJob,
+  StopUserImportJob: stopUserImportJob,
 };

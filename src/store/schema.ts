@@ -172,6 +172,45 @@ export interface AuthSessionsTable {
   consumed_at: number | null;
 }
 
+/** A user import job (migration 007); statuses are Cognito's UserImportJobStatusType. */
+export interface ImportJobsTable {
+  id: string;
+  pool_id: string;
+  name: string;
+  role_arn: string;
+  status: string;
+  created_at: number;
+  started_at: number | null;
+  completed_at: number | null;
+  imported: number;
+  skipped: number;
+  failed: number;
+  completion_message: string | null;
+  /** Size of the uploaded CSV once its upload finished; null while none is complete. */
+  upload_bytes: number | null;
+  /** Data rows settled so far (imported or failed), committed with them: where a resumed job goes on. */
+  rows_done: number;
+  claimed_by: string | null;
+  claimed_until: number | null;
+}
+
+/** The uploaded CSV, in order of seq. */
+export interface ImportJobChunksTable {
+  job_id: string;
+  seq: number;
+  data: Buffer;
+}
+
+/** An import job's log: failed rows (by row number, the header being row 1) and job events (row 0). */
+export interface ImportJobLogTable {
+  job_id: string;
+  row_number: number;
+  level: string;
+  username: string | null;
+  message: string;
+  created_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   pool_clients: PoolClientsTable;
@@ -187,4 +226,7 @@ export interface Database {
   signing_keys: SigningKeysTable;
   refresh_tokens: RefreshTokensTable;
   auth_sessions: AuthSessionsTable;
+  import_jobs: ImportJobsTable;
+  import_job_chunks: ImportJobChunksTable;
+  import_job_log: ImportJobLogTable;
 }

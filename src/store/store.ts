@@ -10,6 +10,7 @@ import { AuditRepository } from './audit.js';
 import { CodeRepository } from './codes.js';
 import { LimitRepository } from './limits.js';
 import { AuthSessionRepository, RefreshTokenRepository, SigningKeyRepository } from './tokens.js';
+import { ImportJobRepository } from './imports.js';
 
 export class Store {
   readonly pools: PoolRepository;
@@ -22,6 +23,7 @@ export class Store {
   readonly signingKeys: SigningKeyRepository;
   readonly refreshTokens: RefreshTokenRepository;
   readonly authSessions: AuthSessionRepository;
+  readonly imports: ImportJobRepository;
 
   constructor(readonly db: Kysely<Database>) {
     this.pools = new PoolRepository(db);
@@ -34,6 +36,7 @@ export class Store {
     this.signingKeys = new SigningKeyRepository(db);
     this.refreshTokens = new RefreshTokenRepository(db);
     this.authSessions = new AuthSessionRepository(db);
+    this.imports = new ImportJobRepository(db);
   }
 
   /** Runs fn with a Store bound to one transaction: all of it commits, or none. */

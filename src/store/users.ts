@@ -77,6 +77,20 @@ export interface UserPage {
   next?: UserCursor;
 }
 
+/** A user to create in bulk, with the keys it is stored under. */
+export interface NewUserRow {
+  user: UserRecord;
+  usernameKey: string;
+  aliases: UserAlias[];
+}
+
+/** What a bulk create did: who was created, and why the others were not. */
+export interface BulkCreateResult {
+  created: Set<string>;
+  /** sub -> 'username' or the alias kind another user already holds. */
+  refused: Map<string, string>;
+}
+
 export class UserRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -94,6 +108,51 @@ export class UserRepository {
       }
       await writeIndexes(tx, user, usernameKey, aliases);
     });
+  }
+
+  /**
+   * Creates many users at once (the import path): a few multi-row statements instead of a
+   * transaction per user. A user whose username or alias is taken is not created and is
+   * reported instead of failing the others; the conflict is decided by the unique keys
+   * themselves (ON CONFLICT DO NOTHING), so a concurrent create elsewhere cannot slip between
+   * a check and the insert. Runs in the caller's transaction, or its own.
+   */
+  async createUsersIfFree(rows: readonly NewUserRow[]): Promise<BulkCreateResult> {
+    const result: BulkCreateResult = { created: new Set(), refused: new Map() };
+    if (rows.length === 0) return result;
+    await inTransaction(this.db, async (tx) => {
+      // 14 columns a row: 500 rows stay under every driver's bound-parameter limit.
+      for (const part of chunked(rows, 500)) {
+        const inserted = await tx
+          .insertInto('users')
+          .values(part.map((r) => toRow(r.user, r.usernameKey)))
+          .onConflict((oc) => oc.doNothing())
+          .returning('sub')
+          .execute();
+        for (const r of inserted) result.created.add(r.sub);
+      }
+      for (const r of rows) if (!result.created.has(r.user.sub)) result.refused.set(r.user.sub, 'username');
+      const aliasRows = rows
+        .filter((r) => result.created.has(r.user.sub))
+        .flatMap((r) => r.aliases.map((a) => ({ pool_id: r.user.poolId, kind: a.kind, value_key: a.valueKey, sub: r.user.sub })));
+      const held = new Set<string>();
+      for (const part of chunked(aliasRows, 1000)) {
+        const got = await tx.insertInto('user_aliases').values(part).onConflict((oc) => oc.doNothing()).returning(['kind', 'sub']).execute();
+        for (const g of got) held.add(`${g.sub}\u0000${g.kind}`);
+      }
+      // A user who could not have every alias is taken back out (its aliases go with it).
+      const undo: string[] = [];
+      for (const a of aliasRows) {
+        if (held.has(`${a.sub}\u0000${a.kind}`) || result.refused.has(a.sub)) continue;
+        result.refused.set(a.sub, a.kind);
+        result.created.delete(a.sub);
+        undo.push(a.sub);
+      }
+      for (const part of chunked(undo, 500)) await tx.deleteFrom('users').where('sub', 'in', part).execute();
+      const search = rows.filter((r) => result.created.has(r.user.sub)).flatMap((r) => searchRows(r.user, r.usernameKey));
+      for (const part of chunked(search, 1000)) await tx.insertInto('user_search').values(part).execute();
+    });
+    return result;
   }
 
   /**
@@ -324,6 +383,12 @@ export class UserRepository {
       .execute();
     return rows.map((r) => r.password_hash);
   }
+}
+
+function chunked<T>(items: readonly T[], size: number): T[][] {
+  const parts: T[][] = [];
+  for (let i = 0; i < items.length; i += size) parts.push(items.slice(i, i + size));
+  return parts;
 }
 
 async function writeAliases(tx: Kysely<Database>, user: Pick<UserRecord, 'poolId' | 'sub'>, aliases: UserAlias[]): Promise<void> {

@@ -7,6 +7,7 @@ import * as m003 from './003_srp.js';
 import * as m004 from './004_code_destination.js';
 import * as m005 from './005_postgres_collation.js';
 import * as m006 from './006_outbox.js';
+import * as m007 from './007_import_jobs.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001_initial': m001,
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '004_code_destination': m004,
   '005_postgres_collation': m005,
   '006_outbox': m006,
+  '007_import_jobs': m007,
 };
 
 export const migrationProvider: MigrationProvider = {
