@@ -137,6 +137,7 @@ describe('options', () => {
     '--delivery-max-attempts': '3',
     '--trigger-config': '{"arn:aws:lambda:*:*:function:local-*":{"type":"webhook","url":"http://127.0.0.1:8080/hook"}}',
     '--lambda-endpoint': 'http://127.0.0.1:3001',
+    '--ui-branding': '{"*":{"color":"#0b5cad","name":"Example"}}',
   };
 
   test('every option is read from its flag and from its USERPOOL_* variable', () => {

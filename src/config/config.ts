@@ -1,6 +1,7 @@
 import { DEFAULT_RESET_SETTINGS, loadResetSettings, parseIpBlocklist, type ResetSettings } from './reset.js';
 import { parseTriggerConfig, type TriggerRoutes } from '../triggers/config.js';
 import { defaultDeliverySettings, DELIVERY_OPTIONS, loadDeliverySettings, type DeliverySettings } from './delivery.js';
+import { parseUiBranding, type UiBranding } from '../ui/branding.js';
 
 // Typed server configuration. Every option has a default with a doc comment, can be set by a
 // command-line flag or an environment variable (flag wins), and is validated before anything
@@ -76,6 +77,11 @@ export interface ServerConfig {
   lambdaEndpoint: string | undefined;
   /** Email (SMTP) and SMS delivery, and the outbox worker's retries (config/delivery.ts). */
   delivery: DeliverySettings;
+  /**
+   * The hosted pages' look per pool: pool id ("*" for every pool) -> accent colour, logo file
+   * and display name (ui/branding.ts). Inline JSON or a JSON file. Default: a neutral look.
+   */
+  uiBranding: UiBranding;
 }
 
 export class ConfigError extends Error {}
@@ -185,6 +191,7 @@ const OPTIONS: OptionSpec<keyof ServerConfig>[] = [
   { key: 'ipBlocklist', flag: '--ip-blocklist', env: 'USERPOOL_IP_BLOCKLIST', parse: (r, flag) => parseIpBlocklist(r, flag, (m) => new ConfigError(m)) },
   { key: 'triggerRoutes', flag: '--trigger-config', env: 'USERPOOL_TRIGGER_CONFIG', parse: (r, flag) => parseTriggerConfig(r, flag, (m) => new ConfigError(m)) },
   { key: 'lambdaEndpoint', flag: '--lambda-endpoint', env: 'USERPOOL_LAMBDA_ENDPOINT', parse: parseUrl },
+  { key: 'uiBranding', flag: '--ui-branding', env: 'USERPOOL_UI_BRANDING', parse: (r, flag) => parseUiBranding(r, flag, (m) => new ConfigError(m)) },
   {
     key: 'logLevel', flag: '--log-level', env: 'USERPOOL_LOG_LEVEL',
     parse: (r, flag) => {
@@ -218,6 +225,7 @@ export function defaultConfig(): ServerConfig {
     triggerRoutes: [],
     lambdaEndpoint: undefined,
     delivery: defaultDeliverySettings(),
+    uiBranding: new Map(),
   };
 }
 
