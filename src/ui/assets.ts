@@ -12,6 +12,7 @@ export const STATIC_PATHS = {
 
 const CSS = `:root{--accent:#2456c7;--accent-text:#fff;--error:#b3261e;--ok:#1b7a3a;--muted:#5b6270;--line:#d5d9e0;--bg:#f3f5f8;--card:#fff;--text:#1c2230}
 *,*::before,*::after{box-sizing:border-box}
+[hidden]{display:none!important}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;background:var(--bg);color:var(--text);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 .card{max-width:28rem;margin:3rem auto;background:var(--card);border:1px solid var(--line);border-top:4px solid var(--accent);border-radius:8px;padding:2rem}
