@@ -10,6 +10,7 @@ import { registerClientsCommand } from './clients.js';
 import { registerUsersCommand } from './users.js';
 import { registerExportCommand } from './export.js';
 import { registerBackupCommands } from './backup.js';
+import { registerImportCommand } from './import.js';
 import { EXIT_USAGE } from './remote.js';
 import { checkSharedCodeKeys } from './sharedKeys.js';
 import { migrateDatabase } from '../store/open.js';
@@ -124,6 +125,7 @@ registerMigrateCommand(program);
 registerPoolsCommand(program);
 registerClientsCommand(program);
 registerUsersCommand(program);
+registerImportCommand(program);
 registerExportCommand(program);
 registerBackupCommands(program);
 

@@ -58,17 +58,22 @@ export function registerPoolsCommand(program: Command): void {
     pools
       .command('create <name>')
       .description('Create a user pool; prints it (its Id is what the other commands take)')
-      .option('--username-attributes <list>', 'sign in with email and/or phone_number instead of a username, comma-separated'),
-  ).action(async (name: string, opts: RemoteOptions & { usernameAttributes?: string }) =>
+      .option('--username-attributes <list>', 'sign in with email and/or phone_number instead of a username, comma-separated (also verified automatically)')
+      .option('--auto-verify <list>', 'AutoVerifiedAttributes: email and/or phone_number, comma-separated (user import needs one)'),
+  ).action(async (name: string, opts: RemoteOptions & { usernameAttributes?: string; autoVerify?: string }) =>
     runRemote('pools create', opts, async (client) => {
-      const attrs = opts.usernameAttributes?.split(',').map((s) => s.trim()).filter(Boolean);
-      for (const a of attrs ?? []) {
-        if (!USERNAME_ATTRIBUTES.has(a)) throw new UsageError(`--username-attributes takes email and phone_number, not ${a}`);
-      }
+      const list = (option: string, value: string | undefined): UsernameAttributeType[] => {
+        const items = value?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+        for (const a of items) if (!USERNAME_ATTRIBUTES.has(a)) throw new UsageError(`${option} takes email and phone_number, not ${a}`);
+        return items as UsernameAttributeType[];
+      };
+      const usernameAttributes = list('--username-attributes', opts.usernameAttributes);
+      const autoVerified = [...new Set([...usernameAttributes, ...list('--auto-verify', opts.autoVerify)])];
       const created = await client.send(
         new CreateUserPoolCommand({
           PoolName: name,
-          ...(attrs && attrs.length > 0 && { UsernameAttributes: attrs as UsernameAttributeType[], AutoVerifiedAttributes: attrs as UsernameAttributeType[] }),
+          ...(usernameAttributes.length > 0 && { UsernameAttributes: usernameAttributes }),
+          ...(autoVerified.length > 0 && { AutoVerifiedAttributes: autoVerified }),
         }),
       );
       out(opts.json ? json(wire(created).UserPool) : poolSummary(created.UserPool!));
