@@ -15,5 +15,5 @@ export async function adminInitiateAuth(ctx: OperationContext, input: AdminIniti
   const client = await loadPoolClient(ctx, pool.id, input.ClientId!);
   const flow = input.AuthFlow!;
   if (flow === 'USER_PASSWORD_AUTH') throw new InvalidParameterException(AUTH_MESSAGES.notSupported);
-  return runFlow(ctx, pool, client, flow, input.AuthParameters);
+  return runFlow(ctx, pool, client, flow, input.AuthParameters, input.ClientMetadata);
 }

@@ -10,5 +10,5 @@ export async function adminRespondToAuthChallenge(
 ): Promise<AdminRespondToAuthChallengeResponse> {
   const pool = await loadPool(ctx, input.UserPoolId!);
   const client = await loadPoolClient(ctx, pool.id, input.ClientId!);
-  return answerChallenge(ctx, pool, client, input.ChallengeName!, input.ChallengeResponses, input.Session);
+  return answerChallenge(ctx, pool, client, input.ChallengeName!, input.ChallengeResponses, input.Session, input.ClientMetadata);
 }

@@ -14,5 +14,5 @@ export async function initiateAuth(ctx: OperationContext, input: InitiateAuthReq
   const { client, pool } = await loadClient(ctx, input.ClientId!);
   const flow = input.AuthFlow!;
   if (flow === 'ADMIN_NO_SRP_AUTH' || flow === 'ADMIN_USER_PASSWORD_AUTH') throw new InvalidParameterException(AUTH_MESSAGES.notSupported);
-  return runFlow(ctx, pool, client, flow, input.AuthParameters);
+  return runFlow(ctx, pool, client, flow, input.AuthParameters, input.ClientMetadata);
 }

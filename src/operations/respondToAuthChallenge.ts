@@ -6,5 +6,5 @@ import { answerChallenge } from './shared/auth.js';
 /** Answers a sign-in challenge: PASSWORD_VERIFIER (SRP) or NEW_PASSWORD_REQUIRED. */
 export async function respondToAuthChallenge(ctx: OperationContext, input: RespondToAuthChallengeRequest): Promise<RespondToAuthChallengeResponse> {
   const { client, pool } = await loadClient(ctx, input.ClientId!);
-  return answerChallenge(ctx, pool, client, input.ChallengeName!, input.ChallengeResponses, input.Session);
+  return answerChallenge(ctx, pool, client, input.ChallengeName!, input.ChallengeResponses, input.Session, input.ClientMetadata);
 }

@@ -4,7 +4,8 @@
 import type { UserRecord } from '../store/records.js';
 
 export interface TriggerEvent {
-  version: '1';
+  /** "1" for every event but PreTokenGeneration's V2_0 one ("2"). */
+  version: '1' | '2';
   triggerSource: string;
   region: string;
   userPoolId: string;

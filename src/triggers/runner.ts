@@ -86,7 +86,8 @@ export class TriggerRunner {
     if (result.kind === 'unparseable') throw new InvalidLambdaResponseException('Invalid lambda function output : Invalid JSON');
     const answer = result.payload;
     if (!answer || typeof answer !== 'object' || Array.isArray(answer)) throw new InvalidLambdaResponseException('Unrecognizable lambda output');
-    if ((answer as { version?: unknown }).version !== '1') throw new InvalidLambdaResponseException('Invalid version. Version should be 1');
+    // The answer keeps the event's version ("1"; "2" for a V2_0 PreTokenGeneration event).
+    if ((answer as { version?: unknown }).version !== event.version) throw new InvalidLambdaResponseException(`Invalid version. Version should be ${event.version}`);
     return answer as TriggerEvent;
   }
 

@@ -34,6 +34,9 @@ import { consumeAuthSession, peekAuthSession, SESSION_MESSAGES, startAuthSession
 import { answerNewPassword, newPasswordChallenge } from './newPassword.js';
 import type { Client, Pool } from './pools.js';
 import { AUTH_MESSAGES, required, type AuthResponse, type Params } from './authParams.js';
+import { beforeTokens, migrateUserForSignIn, preAuthentication, signInTriggersOf, type ClientMetadata } from './signInTriggers.js';
+import { preTokenGeneration } from './preTokenGeneration.js';
+import { answerCustomChallenge, customSignIn } from './customAuth.js';
 
 /** Failed passwords allowed per user (or unknown identifier) in the window before the lock. */
 export const SIGN_IN_FAILURES_ALLOWED = 5;
@@ -68,9 +71,8 @@ export function checkFlowAllowed(client: Client, flow: AuthFlowType): void {
   if (!allowed) throw new InvalidParameterException(`${flow} flow not enabled for this client`);
 }
 
-/** The flows of this server that exist but cannot complete here (no Lambda triggers, no passwordless). */
+/** The flows of this server that exist but cannot complete here (passwordless). */
 export function refuseUnbuiltFlow(flow: AuthFlowType): never {
-  if (flow === 'CUSTOM_AUTH') throw new InvalidParameterException(AUTH_MESSAGES.noCustomAuth);
   // Cognito differs: USER_AUTH (choice-based sign-in) is not built; Cognito would answer it.
   throw new InvalidParameterException(AUTH_MESSAGES.notSupported);
 }
@@ -163,30 +165,38 @@ async function unknownUser(ctx: OperationContext, a: Attempt, password: string |
 // ---- the flows ----
 
 /** USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH and ADMIN_NO_SRP_AUTH. */
-export async function passwordSignIn(ctx: OperationContext, pool: Pool, client: Client, params: Params | undefined): Promise<AuthResponse> {
+export async function passwordSignIn(ctx: OperationContext, pool: Pool, client: Client, params: Params | undefined, metadata?: ClientMetadata): Promise<AuthResponse> {
   const login = required(params, 'USERNAME');
   const password = required(params, 'PASSWORD');
-  const user = await findUserByLogin(ctx, pool, login);
+  let user = await findUserByLogin(ctx, pool, login);
   checkSecretHash(client, params?.SECRET_HASH, [login, user?.username]);
+  // Pools with sign-in triggers only (a property check; see signInTriggers.ts).
+  const triggers = signInTriggersOf(pool);
+  if (!user && triggers) user = await migrateUserForSignIn(ctx, pool, client, login, password, metadata);
   const attempt = attemptOf(ctx, pool, client, login, user);
-  if (!user) return unknownUser(ctx, attempt, password);
+  if (!user) {
+    if (triggers) await preAuthentication(ctx, pool, client, login, undefined, metadata);
+    return unknownUser(ctx, attempt, password);
+  }
   await checkNotLockedOut(ctx, attempt);
+  if (triggers) await preAuthentication(ctx, pool, client, login, user, metadata);
   // An admin reset deactivated the password: nothing to verify it against.
   if (user.status === 'RESET_REQUIRED') throw new PasswordResetRequiredException(AUTH_MESSAGES.resetRequired);
   await countAttempt(ctx, attempt);
   const ok = user.passwordHash ? await ctx.passwords.verifyPassword(user.passwordHash, password) : await ctx.passwords.verifyAgainstDummy(password);
   if (!ok) return wrongPassword(ctx, attempt);
-  return afterPassword(ctx, pool, client, user);
+  return afterPassword(ctx, pool, client, user, metadata);
 }
 
 /** USER_SRP_AUTH's first step: the PASSWORD_VERIFIER challenge (crypto in srpAuth.ts). */
-export async function srpSignIn(ctx: OperationContext, pool: Pool, client: Client, params: Params | undefined): Promise<AuthResponse> {
+export async function srpSignIn(ctx: OperationContext, pool: Pool, client: Client, params: Params | undefined, metadata?: ClientMetadata): Promise<AuthResponse> {
   const login = required(params, 'USERNAME');
   const srpA = required(params, 'SRP_A');
   const user = await findUserByLogin(ctx, pool, login);
   checkSecretHash(client, params?.SECRET_HASH, [login, user?.username]);
   if (!user && client.settings.PreventUserExistenceErrors !== 'ENABLED') throw new UserNotFoundException(AUTH_MESSAGES.userNotFound);
   await checkNotLockedOut(ctx, attemptOf(ctx, pool, client, login, user));
+  if (signInTriggersOf(pool)) await preAuthentication(ctx, pool, client, login, user, metadata);
   if (user?.status === 'RESET_REQUIRED') throw new PasswordResetRequiredException(AUTH_MESSAGES.resetRequired);
   // An unknown login (ENABLED) gets a decoy challenge that looks real and can never verify.
   const { challengeParameters } = await beginSrpAuth(ctx, pool, client, user, login, srpA);
@@ -205,6 +215,7 @@ export async function answerPasswordVerifier(
   client: Client,
   responses: Params | undefined,
   session: string | undefined,
+  metadata?: ClientMetadata,
 ): Promise<AuthResponse> {
   const login = required(responses, 'USERNAME');
   // Before the session is used up: a malformed answer can be corrected and sent again.
@@ -226,7 +237,7 @@ export async function answerPasswordVerifier(
   await countAttempt(ctx, attempt);
   const ok = await verifySrpResponse(ctx, pool, client, user, responses as Record<string, string>);
   if (!ok) return wrongPassword(ctx, attempt);
-  return afterPassword(ctx, pool, client, user);
+  return afterPassword(ctx, pool, client, user, metadata);
 }
 
 /**
@@ -234,7 +245,7 @@ export async function answerPasswordVerifier(
  * the NEW_PASSWORD_REQUIRED challenge), else tokens. Only someone holding the password learns
  * these states. A success clears the user's failure count.
  */
-export async function afterPassword(ctx: OperationContext, pool: Pool, client: Client, user: UserRecord): Promise<AuthResponse> {
+export async function afterPassword(ctx: OperationContext, pool: Pool, client: Client, user: UserRecord, metadata?: ClientMetadata): Promise<AuthResponse> {
   if (!user.enabled) throw new NotAuthorizedException(AUTH_MESSAGES.disabled);
   if (user.status === 'UNCONFIRMED') throw new UserNotConfirmedException(AUTH_MESSAGES.notConfirmed);
   const attempt = attemptOf(ctx, pool, client, user.username, user);
@@ -247,16 +258,24 @@ export async function afterPassword(ctx: OperationContext, pool: Pool, client: C
     await auditSignIn(ctx, attempt, 'Pass', 'new_password_required');
     return newPasswordChallenge(ctx, pool, client, user);
   }
+  const custom = signInTriggersOf(pool) ? await beforeTokens(ctx, pool, client, user, 'TokenGeneration_Authentication', metadata) : undefined;
   // The hot path commits once: the cleared count, the new token family and the audit event.
-  const tokens = await issueSignInTokens(ctx, pool, client, user, async (tx) => {
-    await tx.limits.clear(attempt.key);
-    await recordAudit(ctx, tx, signInSubject(ctx, attempt), 'Pass', 'success');
-  });
+  const tokens = await issueSignInTokens(
+    ctx,
+    pool,
+    client,
+    user,
+    async (tx) => {
+      await tx.limits.clear(attempt.key);
+      await recordAudit(ctx, tx, signInSubject(ctx, attempt), 'Pass', 'success');
+    },
+    custom,
+  );
   return { ChallengeParameters: {}, AuthenticationResult: tokens };
 }
 
 /** REFRESH_TOKEN_AUTH / REFRESH_TOKEN: new id and access tokens from a live refresh token. */
-export async function refreshSignIn(ctx: OperationContext, pool: Pool, client: Client, params: Params | undefined): Promise<AuthResponse> {
+export async function refreshSignIn(ctx: OperationContext, pool: Pool, client: Client, params: Params | undefined, metadata?: ClientMetadata): Promise<AuthResponse> {
   const token = required(params, 'REFRESH_TOKEN');
   const family = await ctx.store.refreshTokens.findByHash(opaqueTokenHash(token));
   // A token of another client or pool is not one this client can use.
@@ -269,22 +288,32 @@ export async function refreshSignIn(ctx: OperationContext, pool: Pool, client: C
   if (family.expiresAt <= ctx.clock.now()) throw new NotAuthorizedException(AUTH_MESSAGES.refreshExpired);
   if (!user.enabled) throw new NotAuthorizedException(AUTH_MESSAGES.disabled);
   if (user.status === 'RESET_REQUIRED') throw new PasswordResetRequiredException(AUTH_MESSAGES.resetRequired);
-  return { ChallengeParameters: {}, AuthenticationResult: await issueRefreshedTokens(ctx, pool, client, user, family) };
+  const custom = signInTriggersOf(pool) ? await preTokenGeneration(ctx, pool, client, user, 'TokenGeneration_RefreshTokens', metadata) : undefined;
+  return { ChallengeParameters: {}, AuthenticationResult: await issueRefreshedTokens(ctx, pool, client, user, family, custom) };
 }
 
 /** The flows both InitiateAuth operations share, once the operation has vetted the flow name. */
-export async function runFlow(ctx: OperationContext, pool: Pool, client: Client, flow: AuthFlowType, params: Params | undefined): Promise<AuthResponse> {
+export async function runFlow(
+  ctx: OperationContext,
+  pool: Pool,
+  client: Client,
+  flow: AuthFlowType,
+  params: Params | undefined,
+  metadata?: ClientMetadata,
+): Promise<AuthResponse> {
   checkFlowAllowed(client, flow);
   switch (flow) {
     case 'USER_PASSWORD_AUTH':
     case 'ADMIN_USER_PASSWORD_AUTH':
     case 'ADMIN_NO_SRP_AUTH':
-      return passwordSignIn(ctx, pool, client, params);
+      return passwordSignIn(ctx, pool, client, params, metadata);
     case 'USER_SRP_AUTH':
-      return srpSignIn(ctx, pool, client, params);
+      return srpSignIn(ctx, pool, client, params, metadata);
     case 'REFRESH_TOKEN_AUTH':
     case 'REFRESH_TOKEN':
-      return refreshSignIn(ctx, pool, client, params);
+      return refreshSignIn(ctx, pool, client, params, metadata);
+    case 'CUSTOM_AUTH':
+      return customSignIn(ctx, pool, client, params, metadata);
     default:
       return refuseUnbuiltFlow(flow);
   }
@@ -298,9 +327,11 @@ export async function answerChallenge(
   challenge: string,
   responses: Params | undefined,
   session: string | undefined,
+  metadata?: ClientMetadata,
 ): Promise<AuthResponse> {
-  if (challenge === 'PASSWORD_VERIFIER') return answerPasswordVerifier(ctx, pool, client, responses, session);
-  if (challenge === 'NEW_PASSWORD_REQUIRED') return answerNewPassword(ctx, pool, client, responses, session);
+  if (challenge === 'PASSWORD_VERIFIER') return answerPasswordVerifier(ctx, pool, client, responses, session, metadata);
+  if (challenge === 'NEW_PASSWORD_REQUIRED') return answerNewPassword(ctx, pool, client, responses, session, metadata);
+  if (challenge === 'CUSTOM_CHALLENGE') return answerCustomChallenge(ctx, pool, client, responses, session, metadata);
   // A challenge this server never issues (MFA, custom, device) has no session to answer.
   if (!session) throw new InvalidParameterException(SESSION_MESSAGES.missing);
   throw new NotAuthorizedException(SESSION_MESSAGES.invalid);

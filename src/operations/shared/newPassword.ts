@@ -16,6 +16,7 @@ import { checkedAttributeWrites, schemaOf } from './userAttributes.js';
 import { findUserByLogin } from './users.js';
 import { aliasConflicts, saveUserAttributes, userKeys } from './userWrites.js';
 import type { Client, Pool } from './pools.js';
+import { beforeTokens, signInTriggersOf, type ClientMetadata } from './signInTriggers.js';
 
 const ATTRIBUTE_PREFIX = 'userAttributes.';
 
@@ -51,6 +52,7 @@ export async function answerNewPassword(
   client: Client,
   responses: Params | undefined,
   session: string | undefined,
+  metadata?: ClientMetadata,
 ): Promise<AuthResponse> {
   const login = required(responses, 'USERNAME');
   const password = required(responses, 'NEW_PASSWORD');
@@ -90,5 +92,7 @@ export async function answerNewPassword(
     if (err instanceof StoreConflict && err.what === 'alias') throw aliasTaken(err.detail ?? 'email');
     throw err;
   }
-  return { ChallengeParameters: {}, AuthenticationResult: await issueSignInTokens(ctx, pool, client, updated) };
+  // The new password is committed: a failing function fails only the tokens of this sign-in.
+  const custom = signInTriggersOf(pool) ? await beforeTokens(ctx, pool, client, updated, 'TokenGeneration_NewPasswordChallenge', metadata) : undefined;
+  return { ChallengeParameters: {}, AuthenticationResult: await issueSignInTokens(ctx, pool, client, updated, undefined, custom) };
 }

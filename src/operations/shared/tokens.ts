@@ -11,6 +11,7 @@ import type { Store } from '../../store/store.js';
 import { newOpaqueToken, opaqueTokenHash, signJwt } from '../../crypto/jwt.js';
 import { tokenLifetimesSeconds } from './clientSettings.js';
 import { regionOfPool, type Client, type Pool } from './pools.js';
+import { applyCustomization, type TokenCustomization } from './preTokenGeneration.js';
 
 /** The one scope of tokens from the API sign-in flows (what the user-self operations require). */
 export const ADMIN_SCOPE = 'aws.cognito.signin.user.admin';
@@ -52,7 +53,14 @@ interface Minted {
   accessSeconds: number;
 }
 
-async function mintPair(services: Services, pool: Pool, client: Client, user: UserRecord, family: Pick<RefreshTokenRecord, 'id' | 'authTime'>): Promise<Minted> {
+async function mintPair(
+  services: Services,
+  pool: Pool,
+  client: Client,
+  user: UserRecord,
+  family: Pick<RefreshTokenRecord, 'id' | 'authTime'>,
+  custom: TokenCustomization | undefined,
+): Promise<Minted> {
   const lifetimes = tokenLifetimesSeconds(client);
   const iat = Math.floor(services.clock.now() / 1000);
   const iss = issuerFor(services, pool.id);
@@ -77,6 +85,11 @@ async function mintPair(services: Services, pool: Pool, client: Client, user: Us
     jti: randomUUID(),
     username: user.username,
   };
+  // The PreTokenGeneration function's answer (shared/preTokenGeneration.ts), when it gave one.
+  if (custom) {
+    applyCustomization(id, 'id', custom);
+    applyCustomization(access, 'access', custom);
+  }
   const [idToken, accessToken] = await Promise.all([signJwt(id, signer.kid, signer.key), signJwt(access, signer.kid, signer.key)]);
   return { idToken, accessToken, accessSeconds: lifetimes.access };
 }
@@ -102,6 +115,8 @@ export async function issueSignInTokens(
   user: UserRecord,
   /** More writes to commit with the new token family, in one transaction (one commit on the hot path). */
   alsoInTx?: (tx: Store) => Promise<void>,
+  /** The PreTokenGeneration function's changes to the claims. */
+  custom?: TokenCustomization,
 ): Promise<AuthenticationResultType> {
   const now = services.clock.now();
   const refreshToken = newOpaqueToken();
@@ -118,7 +133,7 @@ export async function issueSignInTokens(
     revokedAt: null,
   };
   // Signed first: a failure to sign leaves no refresh token behind.
-  const minted = await mintPair(services, pool, client, user, family);
+  const minted = await mintPair(services, pool, client, user, family, custom);
   if (alsoInTx) {
     await services.store.transaction(async (tx) => {
       await tx.refreshTokens.addToken(family);
@@ -138,8 +153,9 @@ export async function issueRefreshedTokens(
   client: Client,
   user: UserRecord,
   family: RefreshTokenRecord,
+  custom?: TokenCustomization,
 ): Promise<AuthenticationResultType> {
-  const minted = await mintPair(services, pool, client, user, family);
+  const minted = await mintPair(services, pool, client, user, family, custom);
   return { AccessToken: minted.accessToken, ExpiresIn: minted.accessSeconds, TokenType: 'Bearer', IdToken: minted.idToken };
 }
 

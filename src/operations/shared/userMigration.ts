@@ -26,13 +26,19 @@ import type { Client, Pool } from './pools.js';
 import { findUserByLogin } from './users.js';
 import { checkedAttributeWrites } from './userAttributes.js';
 import { newUserIdentity, withIdentityAttribute } from './newUsers.js';
+import { newCredentials } from './credentials.js';
 import { aliasCanMove, aliasConflicts, saveUserAttributes, userKeys, withoutAlias } from './userWrites.js';
 
-interface MigrationAnswer {
+export interface MigrationAnswer {
   userAttributes: Record<string, string>;
+  /** As answered (null when not given); the sign-in flow honours it, the reset flow cannot. */
+  finalUserStatus: 'RESET_REQUIRED' | 'CONFIRMED' | null;
   forceAliasCreation: boolean;
   enableSMSMFA: boolean;
 }
+
+/** The response fields as Cognito hands them to the function: all null. */
+export const MIGRATION_RESPONSE = { userAttributes: null, finalUserStatus: null, messageAction: null, desiredDeliveryMediums: null, forceAliasCreation: null, enableSMSMFA: null };
 
 /**
  * Migrates the user ForgotPassword asked for; undefined when the pool has no UserMigration
@@ -55,12 +61,12 @@ export async function migrateUserForReset(
         clientId: r.client.id,
         userAgent: ctx.request.userAgent,
         request: { clientMetadata: r.clientMetadata ?? {} },
-        response: { userAttributes: null, finalUserStatus: null, messageAction: null, desiredDeliveryMediums: null, forceAliasCreation: null, enableSMSMFA: null },
+        response: { ...MIGRATION_RESPONSE },
       }),
     );
-    const answer = readAnswer(answered?.response);
+    const answer = readMigrationAnswer(answered?.response);
     if (!answer) return undefined;
-    return await createMigratedUser(ctx, r.pool, r.login, answer);
+    return await createMigratedUser(ctx, r.pool, r.login, answer, { status: 'RESET_REQUIRED', password: undefined });
   } catch (err) {
     if (!(r.prevent && err instanceof CognitoException)) throw err;
     // The caller gets the unknown-user answer; the operator sees why.
@@ -70,7 +76,7 @@ export async function migrateUserForReset(
 }
 
 /** The usable part of the function's response; undefined when it gave no attributes. */
-function readAnswer(response: unknown): MigrationAnswer | undefined {
+export function readMigrationAnswer(response: unknown): MigrationAnswer | undefined {
   if (response === undefined || response === null) return undefined;
   if (typeof response !== 'object' || Array.isArray(response)) throw unrecognizable();
   const r = response as Record<string, unknown>;
@@ -99,15 +105,30 @@ function readAnswer(response: unknown): MigrationAnswer | undefined {
     if (value === 'true' || value === 'false') return value === 'true';
     throw unrecognizable();
   };
-  return { userAttributes, forceAliasCreation: flag(r.forceAliasCreation), enableSMSMFA: flag(r.enableSMSMFA) };
+  return {
+    userAttributes,
+    finalUserStatus: (r.finalUserStatus as MigrationAnswer['finalUserStatus'] | undefined) ?? null,
+    forceAliasCreation: flag(r.forceAliasCreation),
+    enableSMSMFA: flag(r.enableSMSMFA),
+  };
 }
 
 function unrecognizable(): InvalidLambdaResponseException {
   return new InvalidLambdaResponseException('Unrecognizable lambda output');
 }
 
-/** Creates the user the function described; a concurrent migration of the same name wins quietly. */
-async function createMigratedUser(ctx: OperationContext, pool: Pool, login: string, answer: MigrationAnswer): Promise<UserRecord> {
+/**
+ * Creates the user the function described, in `status`, with `password` as the user's
+ * password when the sign-in flow supplied one; a concurrent migration of the same name wins
+ * quietly.
+ */
+export async function createMigratedUser(
+  ctx: OperationContext,
+  pool: Pool,
+  login: string,
+  answer: MigrationAnswer,
+  opts: { status: 'RESET_REQUIRED' | 'CONFIRMED'; password: string | undefined },
+): Promise<UserRecord> {
   // The name as entered becomes the username, under the pool's rules (in UsernameAttributes
   // pools an email becomes the email attribute and the user is named by its sub).
   const identity = newUserIdentity(pool, login);
@@ -118,11 +139,11 @@ async function createMigratedUser(ctx: OperationContext, pool: Pool, login: stri
     sub: identity.sub,
     poolId: pool.id,
     username: identity.username,
-    status: 'RESET_REQUIRED',
+    status: opts.status,
     enabled: true,
     passwordHash: null,
     srpVerifier: null,
-    passwordChangedAt: null,
+    passwordChangedAt: opts.password === undefined ? null : now,
     attributes,
     mfa: { enabled: answer.enableSMSMFA ? ['SMS_MFA'] : [] },
     tokensValidAfter: now,
@@ -134,6 +155,9 @@ async function createMigratedUser(ctx: OperationContext, pool: Pool, login: stri
   for (const c of conflicts) {
     if (!(answer.forceAliasCreation && aliasCanMove(pool, c.kind, attributes))) throw aliasInUse(c.kind);
   }
+  // The password the user signed in with becomes theirs, whatever the pool's policy says (as
+  // in Cognito: the function vouched for it, and may answer RESET_REQUIRED to force a change).
+  if (opts.password !== undefined) Object.assign(user, await newCredentials(ctx, pool, user, opts.password));
   try {
     await ctx.store.transaction(async (tx) => {
       for (const c of conflicts) {
