@@ -11,6 +11,10 @@
 // go on (no open redirect); without one the client's DefaultRedirectURI, if any, is used.
 // Between the two steps the username and the masked destination travel in a sealed cookie;
 // the code never leaves the form body, and nothing of the form is logged.
+//
+// Cognito differs: its managed login needs a domain and an OAuth client, requires redirect_uri
+// and carries the username to the second page in the URL. Here any client has the pages, the
+// redirect_uri is optional, and the username rides in the sealed cookie.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { OperationContext, Services } from '../operations/context.js';
