@@ -24,6 +24,13 @@ export interface SmtpBehaviour {
   rcpt?: (address: string) => number | undefined;
   /** How long the server takes to answer RCPT TO (a slow server). */
   rcptDelayMs?: number;
+  /** Per recipient: extra time before answering its RCPT TO (a send held at that step). */
+  rcptHoldMs?: (address: string) => number;
+  /**
+   * Per message: time between taking the message (it is in `received`) and answering 250,
+   * the window in which a client that dies leaves a message it cannot know was delivered.
+   */
+  dataReplyHoldMs?: (to: string[]) => number;
   /** Credentials the server requires (AUTH); unset, AUTH is not offered. */
   auth?: { user: string; pass: string };
   /** TLS key and certificate: with `secure`, implicit TLS; else STARTTLS is offered. */
@@ -66,14 +73,18 @@ export async function startSmtp(behaviour: SmtpBehaviour = {}, port = 0): Promis
         if (code !== undefined) return callback(Object.assign(new Error(code >= 500 ? 'No such user here' : 'Try again later'), { responseCode: code }));
         callback();
       };
-      if (behaviour.rcptDelayMs) setTimeout(answer, behaviour.rcptDelayMs);
+      const delay = (behaviour.rcptDelayMs ?? 0) + (behaviour.rcptHoldMs?.(address.address) ?? 0);
+      if (delay > 0) setTimeout(answer, delay);
       else answer();
     },
     onData(stream, session: SMTPServerSession, callback) {
       simpleParser(stream).then(
         (parsed) => {
-          received.push({ parsed, to: session.envelope.rcptTo.map((r) => r.address), user: session.user as string | undefined, secure: session.secure });
-          callback();
+          const to = session.envelope.rcptTo.map((r) => r.address);
+          received.push({ parsed, to, user: session.user as string | undefined, secure: session.secure });
+          const hold = behaviour.dataReplyHoldMs?.(to) ?? 0;
+          if (hold > 0) setTimeout(() => callback(), hold);
+          else callback();
         },
         (err: Error) => callback(err),
       );
