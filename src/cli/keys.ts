@@ -5,7 +5,9 @@ import type { Command } from 'commander';
 import { defaultConfig } from '../config/config.js';
 import { openStore } from '../app.js';
 import { systemClock } from '../domain/clock.js';
-import { loadCodeMacKeys } from '../crypto/codes.js';
+import { loadCodeMacKeys, type CodeMacKeys } from '../crypto/codes.js';
+import { senderKey } from '../triggers/sealing.js';
+import type { PoolRecord } from '../store/records.js';
 import { SigningKeyRing } from '../operations/shared/signingKeys.js';
 
 interface KeyOptions {
@@ -13,7 +15,7 @@ interface KeyOptions {
   databaseUrl?: string;
 }
 
-async function withRing(opts: KeyOptions, poolId: string, fn: (ring: SigningKeyRing) => Promise<string>): Promise<void> {
+async function withRing(opts: KeyOptions, poolId: string, fn: (ring: SigningKeyRing, pool: PoolRecord, codeKeys: CodeMacKeys) => Promise<string>): Promise<void> {
   const config = {
     ...defaultConfig(),
     dataDir: opts.dataDir ?? process.env.USERPOOL_DATA_DIR ?? defaultConfig().dataDir,
@@ -23,9 +25,11 @@ async function withRing(opts: KeyOptions, poolId: string, fn: (ring: SigningKeyR
   };
   const store = await openStore(config);
   try {
-    if (!(await store.pools.findPool(poolId))) throw new Error(`user pool ${poolId} does not exist`);
-    const ring = new SigningKeyRing(store, loadCodeMacKeys(config.dataDir, process.env), systemClock);
-    process.stdout.write(await fn(ring));
+    const pool = await store.pools.findPool(poolId);
+    if (!pool) throw new Error(`user pool ${poolId} does not exist`);
+    const codeKeys = loadCodeMacKeys(config.dataDir, process.env);
+    const ring = new SigningKeyRing(store, codeKeys, systemClock);
+    process.stdout.write(await fn(ring, pool, codeKeys));
   } catch (err) {
     process.stderr.write(`userpool keys: ${(err as Error).message}\n`);
     process.exitCode = 1;
@@ -65,6 +69,21 @@ export function registerKeysCommand(program: Command): void {
         if ((await ring.jwks(poolId)).length <= 1) throw new Error('the last key of a pool cannot be retired: rotate first');
         if (!(await ring.retire(poolId, kid))) throw new Error(`${kid} is not a published key of ${poolId}`);
         return `retired ${kid}\n`;
+      }),
+    );
+
+  keys
+    .command('sender-key <poolId>')
+    .description(
+      "The keys the pool's CustomEmailSender/CustomSMSSender functions decrypt request.code with: one line per key, \"<kid> <base64url key>\", current first",
+    )
+    .option(...dataDir)
+    .option(...databaseUrl)
+    .action((poolId: string, opts: KeyOptions) =>
+      withRing(opts, poolId, async (_ring, pool, codeKeys) => {
+        const lambdaConfig = (pool.settings as { LambdaConfig?: { KMSKeyID?: string } }).LambdaConfig;
+        const kmsKeyId = lambdaConfig?.KMSKeyID ?? '';
+        return codeKeys.keys.map((k) => `${k.id} ${senderKey(codeKeys, k.id, poolId, kmsKeyId)!.toString('base64url')}\n`).join('');
       }),
     );
 }

@@ -16,13 +16,27 @@ import { checkedAttributeWrites } from './shared/userAttributes.js';
 import { aliasTaken, newUserIdentity, withIdentityAttribute } from './shared/newUsers.js';
 import { aliasCanMove, aliasConflicts, saveUserAttributes, userKeys, withoutAlias } from './shared/userWrites.js';
 import { toUserType } from './shared/userView.js';
+import { queueForSender, senderTriggerOf } from './shared/customSender.js';
+import { preSignUp, withAutoVerified } from './shared/preSignUp.js';
 
 export async function adminCreateUser(ctx: OperationContext, input: AdminCreateUserRequest): Promise<AdminCreateUserResponse> {
   const pool = await loadPool(ctx, input.UserPoolId!);
   if (input.MessageAction === 'RESEND') return resendInvite(ctx, pool, input);
 
   const identity = newUserIdentity(pool, input.Username!);
-  const attributes = withIdentityAttribute(identity, checkedAttributeWrites(pool, input.UserAttributes, 'create'));
+  const submitted = withIdentityAttribute(identity, checkedAttributeWrites(pool, input.UserAttributes, 'create'));
+  // The pool's PreSignUp function may refuse the user or mark its email/phone verified.
+  const attributes = withAutoVerified(
+    submitted,
+    await preSignUp(ctx, pool, {
+      userName: input.Username!,
+      attributes: submitted,
+      clientId: null,
+      triggerSource: 'PreSignUp_AdminCreateUser',
+      validationData: input.ValidationData,
+      clientMetadata: input.ClientMetadata,
+    }),
+  );
   // Required attributes are not enforced here, as in Cognito: an admin-created user supplies
   // the missing ones in the NEW_PASSWORD_REQUIRED challenge.
   // ValidationData only feeds the pre sign-up trigger; there is nothing to keep.
@@ -128,6 +142,12 @@ async function sendInvites(
   template: InviteTemplate,
 ): Promise<void> {
   for (const channel of mediums) {
+    // A pool's custom sender function gets the temporary password (encrypted) instead.
+    const sender = senderTriggerOf(template, channel);
+    if (sender) {
+      await queueForSender(ctx, pool, user, channel, temporaryPassword, sender);
+      continue;
+    }
     const { subject, body } = renderInvite(template, channel, displayName(pool, user), temporaryPassword);
     const destination = channel === 'EMAIL' ? user.attributes.email! : user.attributes.phone_number!;
     await queueMessage(ctx, store, {

@@ -13,6 +13,7 @@ import { sendError, sendJson, toWireError } from './errors.js';
 import { applyCors, registerCors } from './cors.js';
 import { REDACTED_PATHS } from './redact.js';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './jsonDepth.js';
+import { startSenderInvocations } from '../operations/shared/customSender.js';
 
 export const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 const JSON_CONTENT_TYPES = new Set(['application/x-amz-json-1.1', 'application/x-amz-json-1.0', 'application/json']);
@@ -95,6 +96,8 @@ async function handleAwsJson(services: Services, req: FastifyRequest, reply: Fas
       request: { requestId: req.awsRequestId, sourceIp: req.ip, userAgent: req.headers['user-agent'], accessKeyId },
     };
     const output = await operation(ctx, input);
+    // Custom sender functions run once the operation has succeeded (never for a rollback).
+    startSenderInvocations(ctx);
     return sendJson(reply, output);
   } catch (err) {
     const wire = toWireError(err);

@@ -164,3 +164,46 @@ test('AdminCreateUser sends the invitation in CustomMessage_AdminCreateUser\'s t
   assert.equal(mail?.Subject, 'CustomMessage_AdminCreateUser');
   assert.equal(mail?.Body.text_part, 'Hi invited, your password is Temp-Pass-$&-1');
 });
+
+test('AdminCreateUser asks PreSignUp_AdminCreateUser: it may refuse the user or verify the email', async () => {
+  hook.calls.length = 0;
+  hook.handler = (req) => {
+    if (req.event.triggerSource !== 'PreSignUp_AdminCreateUser') return functions(req);
+    if (req.event.userName === 'unwanted') return { headers: { 'x-amz-function-error': 'Unhandled' }, body: '{"errorMessage":"Not on the staff list"}' };
+    return answerWith(req, { autoConfirmUser: false, autoVerifyEmail: true, autoVerifyPhone: false });
+  };
+  try {
+    await server.client.send(
+      new AdminCreateUserCommand({
+        UserPoolId: poolId,
+        Username: 'staffer',
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [{ Name: 'email', Value: 'staffer@example.com' }],
+        ValidationData: [{ Name: 'ticket', Value: 'HR-42' }],
+        ClientMetadata: { source: 'hr-sync' },
+      }),
+    );
+    const pre = hook.calls[0]!.event;
+    assert.deepEqual(pre, {
+      version: '1',
+      triggerSource: 'PreSignUp_AdminCreateUser',
+      region: 'us-east-1',
+      userPoolId: poolId,
+      userName: 'staffer',
+      callerContext: { awsSdkVersion: pre.callerContext.awsSdkVersion, clientId: 'CLIENT_ID_NOT_APPLICABLE' },
+      request: { userAttributes: { email: 'staffer@example.com' }, validationData: { ticket: 'HR-42' }, clientMetadata: { source: 'hr-sync' } },
+      response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
+    });
+    const user = await server.client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'staffer' }));
+    assert.equal(user.UserStatus, 'FORCE_CHANGE_PASSWORD');
+    assert.equal(user.UserAttributes!.find((a) => a.Name === 'email_verified')?.Value, 'true');
+
+    await assert.rejects(
+      server.client.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'unwanted', MessageAction: 'SUPPRESS' })),
+      (e: Error) => e instanceof UserLambdaValidationException && e.message === 'PreSignUp failed with error Not on the staff list.',
+    );
+    await assert.rejects(server.client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'unwanted' })), UserNotFoundException);
+  } finally {
+    hook.handler = functions;
+  }
+});

@@ -20,6 +20,7 @@ import { triggerEvent } from '../../triggers/events.js';
 import { InvalidLambdaResponseException, InvalidParameterException } from '../exceptions.js';
 import { verificationTemplate } from './verificationCodes.js';
 import type { Pool } from './pools.js';
+import { customSenderOf, markForSender } from './customSender.js';
 
 export type CustomMessageSource =
   | 'CustomMessage_SignUp'
@@ -61,6 +62,8 @@ export async function customVerificationTemplate(
   channel: Channel,
   trigger: MessageTrigger,
 ): Promise<VerificationTemplate | undefined> {
+  // A custom sender function composes and sends this message itself (shared/customSender.ts).
+  if (customSenderOf(pool, channel.medium)) return markForSender({ ...verificationTemplate(pool) }, channel.medium, trigger);
   const answer = await askFunction(ctx, pool, user, trigger, null);
   if (!answer) return undefined;
   return { ...verificationTemplate(pool), ...checkedAnswer(answer, channel.medium) };
@@ -80,10 +83,12 @@ export async function customInviteTemplate(
 ): Promise<InviteTemplate> {
   if (mediums.length === 0) return base;
   const trigger: MessageTrigger = { source: 'CustomMessage_AdminCreateUser', clientId: null, clientMetadata };
-  const answer = await askFunction(ctx, pool, user, trigger, USERNAME_PARAMETER);
-  if (!answer) return base;
+  // Mediums with a custom sender function are composed by it (shared/customSender.ts).
+  const viaSender = mediums.filter((m) => customSenderOf(pool, m));
+  const composed = viaSender.length === mediums.length ? undefined : await askFunction(ctx, pool, user, trigger, USERNAME_PARAMETER);
   let template = { ...base };
-  for (const medium of mediums) template = { ...template, ...checkedAnswer(answer, medium) };
+  if (composed) for (const medium of mediums) if (!viaSender.includes(medium)) template = { ...template, ...checkedAnswer(composed, medium) };
+  for (const medium of viaSender) markForSender(template, medium, trigger);
   return template;
 }
 

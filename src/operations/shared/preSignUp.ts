@@ -1,5 +1,7 @@
 // The PreSignUp trigger: before a self-signed-up user is written, the pool's function sees the
-// sign-up (PreSignUp_SignUp: the attributes as submitted, without sub or status, which do not
+// sign-up (PreSignUp_SignUp; PreSignUp_AdminCreateUser for AdminCreateUser, where
+// autoConfirmUser changes nothing: the user still chooses a password at first sign-in;
+// the attributes as submitted, without sub or status, which do not
 // exist yet; ValidationData and ClientMetadata untouched) and may refuse it (its error becomes
 // `PreSignUp failed with error <message>.`), confirm the user at once (autoConfirmUser: no
 // confirmation code is sent) and mark the email or phone number verified (autoVerifyEmail,
@@ -24,7 +26,10 @@ export async function preSignUp(
   r: {
     userName: string;
     attributes: Readonly<Record<string, string>>;
-    clientId: string;
+    /** null for AdminCreateUser (CLIENT_ID_NOT_APPLICABLE). */
+    clientId: string | null;
+    /** Default PreSignUp_SignUp. */
+    triggerSource?: 'PreSignUp_SignUp' | 'PreSignUp_AdminCreateUser';
     validationData: AttributeType[] | undefined;
     clientMetadata: Record<string, string> | undefined;
   },
@@ -36,7 +41,7 @@ export async function preSignUp(
     lambdaConfig,
     'PreSignUp',
     eventWithoutUser({
-      triggerSource: 'PreSignUp_SignUp',
+      triggerSource: r.triggerSource ?? 'PreSignUp_SignUp',
       poolId: pool.id,
       userName: r.userName,
       clientId: r.clientId,

@@ -12,6 +12,7 @@ import { codeMac, generateCode } from '../../crypto/codes.js';
 import { queueMessage } from '../../delivery/messageLog.js';
 import { confirmLinkUrl } from './confirmLink.js';
 import type { Pool } from './pools.js';
+import { queueForSender, senderTriggerOf } from './customSender.js';
 
 export interface CodeSpec {
   /** The code's purpose in the store and in its MAC ('reset', 'signup'). */
@@ -71,6 +72,9 @@ export async function issueVerificationCode(
     attribute: channel.attribute,
     sentTo: channel.destination,
   });
+  // A pool's custom sender function gets the code (encrypted) instead of our transport.
+  const sender = senderTriggerOf(template, channel.medium);
+  if (sender) return queueForSender(ctx, pool, user, channel.medium, code, sender);
   const link = spec.linkClientId ? confirmLinkUrl(ctx, spec.linkClientId, user.username, code) : undefined;
   const { subject, body } = renderVerification(template, channel.medium, code, user.username, link);
   await queueMessage(ctx, tx, {
