@@ -26,7 +26,7 @@ import { computeSecretHash } from '../operations/shared/secretHash.js';
 import { passwordPolicyOf } from '../operations/shared/passwords.js';
 import { checkPasswordPolicy, policyMessage } from '../domain/passwordPolicy.js';
 import { validateInput } from '../protocol/validate.js';
-import { queryParam, readCookies, readForm, secureCookies, sendHtml, setCookie } from './html.js';
+import { queryParam, readCookies, readForm, secureCookies, securityHeaders, sendHtml, setCookie } from './html.js';
 import { csrfToken, csrfValid, sameOrigin, seal, unseal } from './csrf.js';
 import { shellBranding } from './branding.js';
 import { confirmForgotPasswordError, forgotPasswordError, isCognitoError, type PageError } from './resetErrors.js';
@@ -157,7 +157,7 @@ export function resetPageRoutes(app: FastifyInstance, services: Services): void 
       const flow: Flow = { clientId: t.client.id, username, medium: out.CodeDeliveryDetails?.DeliveryMedium, destination: out.CodeDeliveryDetails?.Destination };
       setCookie(reply, FLOW_COOKIE, seal(services, FLOW_PURPOSE, flow, FLOW_TTL_MS), { path: CONFIRM_PATH, maxAgeSeconds: FLOW_TTL_MS / 1000, secure: secureCookies(req, services.publicUrl()) });
       // Post/redirect/get: reloading the next page does not send another code.
-      return reply.code(303).header('location', CONFIRM_PATH + t.query).header('cache-control', 'no-store').send();
+      return securityHeaders(reply).code(303).header('location', CONFIRM_PATH + t.query).send();
     } catch (err) {
       if (!isCognitoError(err)) {
         req.log.error({ err, requestId: String(req.id) }, 'forgot password page failed');

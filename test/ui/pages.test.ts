@@ -123,6 +123,7 @@ describe('the reset journey over HTTP', () => {
     assert.equal(sent.status, 303);
     const location = sent.headers.get('location')!;
     assert.equal(location, `/confirmForgotPassword${pageQuery(legacy)}`);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) assert.match(sent.headers.get(name) ?? '', value, `redirect: ${name}`);
     assert.doesNotMatch(location, /alice/, 'no username in the URL');
     assert.ok(s.cookies.has('userpool_reset'));
     assert.doesNotMatch(s.cookies.get('userpool_reset')!, /alice/, 'the flow cookie is sealed');
