@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { emailCount, lastCode, makeUser, passwordWorks } from '../reset/helpers.js';
 import { CALLBACK, fieldError, inputValue, makePageClient, PageSession, pageQuery, ruleStates, SECURITY_HEADERS } from './helpers.js';
@@ -101,8 +101,9 @@ describe('forged posts', () => {
     // A form is not JSON: the pages accept only urlencoded bodies.
     const json = await fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"forged"}' });
     assert.equal(json.status, 403);
-    // The same browser with its token goes through (so the refusals above were the token's doing).
-    const ok = await s.post(path, { username: 'forged' });
+    // The same browser with its token goes through (so the refusals above were the token's doing),
+    // also with the `Origin: null` a browser sends from a page with Referrer-Policy no-referrer.
+    const ok = await s.post(path, { username: 'forged' }, { headers: { origin: 'null' } });
     assert.equal(ok.status, 303);
     assert.equal(await emailCount(server, 'forged@example.com'), 1);
   });
@@ -233,6 +234,36 @@ describe('the development mailbox', () => {
     assert.match(html, new RegExp(`data-copy="${newest}" hidden>Copy code</button>`));
     const all = await (await fetch(`${server.url}/_dev/mailbox`)).text();
     assert.ok([...all.matchAll(/<li class="message"/g)].length > 2);
+  });
+
+  test('text messages are listed too, and the page names the masked phone number', async () => {
+    const pool = await server.client.send(
+      new CreateUserPoolCommand({
+        PoolName: 'sms-pages',
+        AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_phone_number', Priority: 1 }] },
+        SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::123456789012:role/cognito-sms', ExternalId: 'pages' },
+      }),
+    );
+    const smsPoolId = pool.UserPool!.Id!;
+    const { clientId } = await makePageClient(server.client, smsPoolId);
+    await server.client.send(
+      new AdminCreateUserCommand({
+        UserPoolId: smsPoolId,
+        Username: 'hana',
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [{ Name: 'phone_number', Value: '+15555550177' }, { Name: 'phone_number_verified', Value: 'true' }],
+      }),
+    );
+    await server.client.send(new AdminSetUserPasswordCommand({ UserPoolId: smsPoolId, Username: 'hana', Password: 'Original-Pass1', Permanent: true }));
+    const s = new PageSession(server.url);
+    await s.get(`/forgotPassword${pageQuery(clientId)}`);
+    const sent = await s.post(`/forgotPassword${pageQuery(clientId)}`, { username: 'hana' });
+    assert.equal(sent.status, 303);
+    const next = await s.get(sent.headers.get('location')!);
+    assert.match(next.html, /We sent a code by text message to <strong>\+\*+0177<\/strong>/);
+    const html = await (await fetch(`${server.url}/_dev/mailbox?to=555550177`)).text();
+    assert.match(html, /<span class="to">\+15555550177<\/span><span class="badge">SMS<\/span>/);
+    assert.match(html, /<mark class="code">\d{6}<\/mark>/);
   });
 
   test('does not exist without --dev', async () => {
