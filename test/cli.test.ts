@@ -131,6 +131,8 @@ describe('options', () => {
     '--sms-webhook-token': 'webhook-token',
     '--sns-endpoint': 'http://127.0.0.1:4566',
     '--sns-credentials': 'AKIASNSEXAMPLE:sns-secret',
+    '--sns-assume-role': 'true',
+    '--sts-endpoint': 'http://127.0.0.1:4567',
     '--delivery-timeout-ms': '3000',
     '--delivery-wait-ms': '0',
     '--delivery-retry-ms': '250',

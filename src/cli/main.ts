@@ -60,6 +60,8 @@ program
   .option('--sms-webhook-token <token>', 'Bearer token sent to the SMS webhook (USERPOOL_SMS_WEBHOOK_TOKEN)')
   .option('--sns-endpoint <url>', 'SNS endpoint for SMS (USERPOOL_SNS_ENDPOINT, default Amazon SNS in the pool\'s SnsRegion)')
   .option('--sns-credentials <pair>', 'ACCESS_KEY_ID:SECRET for SNS (USERPOOL_SNS_CREDENTIALS, default the AWS SDK chain)')
+  .option('--sns-assume-role', 'publish SMS as the pool\'s SnsCallerArn role via STS AssumeRole (USERPOOL_SNS_ASSUME_ROLE)')
+  .option('--sts-endpoint <url>', 'STS endpoint for --sns-assume-role (USERPOOL_STS_ENDPOINT, default AWS STS in the SNS region)')
   .option('--delivery-timeout-ms <ms>', 'network timeout of one delivery attempt (USERPOOL_DELIVERY_TIMEOUT_MS, default 10000)')
   .option('--delivery-wait-ms <ms>', 'how long a request waits for its message\'s first attempt, 0 never (USERPOOL_DELIVERY_WAIT_MS, default 2000)')
   .option('--delivery-retry-ms <ms>', 'first retry delay, doubling per attempt (USERPOOL_DELIVERY_RETRY_MS, default 5000)')
