@@ -38,6 +38,17 @@ export interface SmsSettings {
   snsEndpoint: string | undefined;
   /** SNS credentials; unset: the AWS SDK's default chain (AWS_ACCESS_KEY_ID, profile, instance role). */
   snsCredentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  /**
+   * Publish each pool's SMS as the IAM role its SmsConfiguration.SnsCallerArn names, as
+   * Cognito does: STS AssumeRole for that role (with the pool's ExternalId), signed with the
+   * SNS credentials above, then Publish with the role's temporary credentials. A role that
+   * does not trust us answers InvalidSmsRoleTrustRelationshipException; a role that may not
+   * publish, InvalidSmsRoleAccessPolicyException. Default off: Publish with the SNS
+   * credentials themselves, the pool's role only has to be named.
+   */
+  snsAssumeRole: boolean;
+  /** STS endpoint for AssumeRole; unset: AWS STS in the SNS region. Setting it turns snsAssumeRole on. */
+  stsEndpoint: string | undefined;
 }
 
 export interface DeliverySettings {
@@ -67,7 +78,7 @@ export function defaultDeliverySettings(): DeliverySettings {
   return {
     smtp: { host: undefined, port: undefined, secure: false, starttls: 'auto', user: undefined, pass: undefined, caFile: undefined },
     emailFrom: COGNITO_DEFAULT_FROM,
-    sms: { transport: undefined, webhookUrl: undefined, webhookToken: undefined, snsEndpoint: undefined, snsCredentials: undefined },
+    sms: { transport: undefined, webhookUrl: undefined, webhookToken: undefined, snsEndpoint: undefined, snsCredentials: undefined, snsAssumeRole: false, stsEndpoint: undefined },
     timeoutMs: 10_000,
     waitMs: 2000,
     retryBaseMs: 5000,
@@ -90,6 +101,8 @@ interface Raw {
   smsWebhookToken?: string;
   snsEndpoint?: string;
   snsCredentials?: { accessKeyId: string; secretAccessKey: string };
+  snsAssumeRole?: boolean;
+  stsEndpoint?: string;
   timeoutMs?: number;
   waitMs?: number;
   retryBaseMs?: number;
@@ -186,6 +199,8 @@ export const DELIVERY_OPTIONS: DeliveryOption[] = [
   { flag: '--sms-webhook-token', env: 'USERPOOL_SMS_WEBHOOK_TOKEN', parse: (r) => ({ smsWebhookToken: r }) },
   { flag: '--sns-endpoint', env: 'USERPOOL_SNS_ENDPOINT', parse: (r, n, f) => ({ snsEndpoint: httpUrl(r, n, f) }) },
   { flag: '--sns-credentials', env: 'USERPOOL_SNS_CREDENTIALS', parse: snsCredentials },
+  { flag: '--sns-assume-role', env: 'USERPOOL_SNS_ASSUME_ROLE', parse: (r, n, f) => ({ snsAssumeRole: bool(r, n, f) }) },
+  { flag: '--sts-endpoint', env: 'USERPOOL_STS_ENDPOINT', parse: (r, n, f) => ({ stsEndpoint: httpUrl(r, n, f) }) },
   { flag: '--delivery-timeout-ms', env: 'USERPOOL_DELIVERY_TIMEOUT_MS', parse: (r, n, f) => ({ timeoutMs: wholeNumber(100, 300_000, r, n, f) }) },
   { flag: '--delivery-wait-ms', env: 'USERPOOL_DELIVERY_WAIT_MS', parse: (r, n, f) => ({ waitMs: wholeNumber(0, 30_000, r, n, f) }) },
   { flag: '--delivery-retry-ms', env: 'USERPOOL_DELIVERY_RETRY_MS', parse: (r, n, f) => ({ retryBaseMs: wholeNumber(10, 3_600_000, r, n, f) }) },
@@ -226,7 +241,8 @@ export function loadDeliverySettings(flags: Record<string, string | undefined>, 
 }
 
 function smsSettings(raw: Raw, fail: Fail): SmsSettings {
-  const wantsSns = raw.snsEndpoint !== undefined || raw.snsCredentials !== undefined;
+  const assumeRole = raw.snsAssumeRole ?? raw.stsEndpoint !== undefined;
+  const wantsSns = raw.snsEndpoint !== undefined || raw.snsCredentials !== undefined || assumeRole;
   const wantsWebhook = raw.smsWebhookUrl !== undefined;
   let transport = raw.smsTransport;
   if (!transport) {
@@ -234,11 +250,14 @@ function smsSettings(raw: Raw, fail: Fail): SmsSettings {
     transport = wantsWebhook ? 'webhook' : wantsSns ? 'sns' : undefined;
   }
   if (transport === 'webhook' && !raw.smsWebhookUrl) throw fail('--sms-transport webhook needs --sms-webhook-url');
+  if (transport === 'webhook' && assumeRole) throw fail('--sns-assume-role and --sts-endpoint apply to SMS through SNS, not through the webhook');
   return {
     transport,
     webhookUrl: raw.smsWebhookUrl,
     webhookToken: raw.smsWebhookToken,
     snsEndpoint: raw.snsEndpoint,
     snsCredentials: raw.snsCredentials,
+    snsAssumeRole: assumeRole,
+    stsEndpoint: raw.stsEndpoint,
   };
 }

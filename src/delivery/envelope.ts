@@ -58,6 +58,13 @@ export async function buildEnvelope(store: Store, m: OutboxMessage, options: Env
   if (options.smsTransport === 'sns' && !sms?.SnsCallerArn) return { kind: 'sms_policy', detail: 'pool has no SmsConfiguration' };
   return {
     channel: 'SMS',
-    sms: { id: m.id, poolId: m.poolId, to: m.destination, text: m.body, region: sms?.SnsRegion || options.region },
+    sms: {
+      id: m.id,
+      poolId: m.poolId,
+      to: m.destination,
+      text: m.body,
+      region: sms?.SnsRegion || options.region,
+      role: sms?.SnsCallerArn ? { arn: sms.SnsCallerArn, externalId: sms.ExternalId || undefined } : undefined,
+    },
   };
 }

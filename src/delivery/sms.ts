@@ -3,6 +3,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { SmsSettings } from '../config/delivery.js';
 import type { DeliveryFailure, SendResult, SmsEnvelope, Transport } from './transport.js';
+import { RoleCredentials, type RoleIdentity } from './snsRole.js';
 
 interface AwsError {
   name?: string;
@@ -30,27 +31,38 @@ export function classifySnsError(err: unknown): DeliveryFailure {
 }
 
 export function snsTransport(settings: SmsSettings, timeoutMs: number): Transport<SmsEnvelope> {
-  const clients = new Map<string, SNSClient>();
-  const clientFor = (region: string): SNSClient => {
-    let client = clients.get(region);
-    if (!client) {
-      client = new SNSClient({
-        region,
-        ...(settings.snsEndpoint && { endpoint: settings.snsEndpoint }),
-        ...(settings.snsCredentials && { credentials: settings.snsCredentials }),
-        // The outbox retries with its own back-off; the SDK's quick retries would only hide it.
-        maxAttempts: 1,
-        requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
-      });
-      clients.set(region, client);
-    }
+  // One client per region and identity (the server's credentials, or one role session).
+  const clients = new Map<string, { accessKeyId: string | undefined; client: SNSClient }>();
+  const roles = settings.snsAssumeRole ? new RoleCredentials(settings, timeoutMs) : undefined;
+  const clientFor = (key: string, region: string, identity: RoleIdentity | undefined): SNSClient => {
+    const known = clients.get(key);
+    if (known && known.accessKeyId === identity?.accessKeyId) return known.client;
+    // A role's credentials were renewed: a client with the new ones replaces the old.
+    known?.client.destroy();
+    const client = new SNSClient({
+      region,
+      ...(settings.snsEndpoint && { endpoint: settings.snsEndpoint }),
+      ...((identity ?? settings.snsCredentials) && { credentials: identity ?? settings.snsCredentials }),
+      // The outbox retries with its own back-off; the SDK's quick retries would only hide it.
+      maxAttempts: 1,
+      requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
+    });
+    clients.set(key, { accessKeyId: identity?.accessKeyId, client });
     return client;
   };
   return {
     name: 'sns',
     async send(e: SmsEnvelope): Promise<SendResult> {
+      let identity: RoleIdentity | undefined;
+      if (roles) {
+        // The envelope refuses SNS without a role (sms_policy) before a transport is asked.
+        if (!e.role) return { kind: 'sms_policy', detail: 'pool has no SmsConfiguration' };
+        const assumed = await roles.get(e.region, e.role, e.poolId);
+        if ('kind' in assumed) return assumed;
+        identity = assumed;
+      }
       try {
-        await clientFor(e.region).send(
+        await clientFor(roles && e.role ? RoleCredentials.key(e.region, e.role) : e.region, e.region, identity).send(
           new PublishCommand({
             PhoneNumber: e.to,
             Message: e.text,
@@ -60,12 +72,16 @@ export function snsTransport(settings: SmsSettings, timeoutMs: number): Transpor
         );
         return { kind: 'sent' };
       } catch (err) {
-        return classifySnsError(err);
+        const failure = classifySnsError(err);
+        // Expired or revoked role credentials: assume the role afresh on the next attempt.
+        if (roles && e.role && failure.kind === 'sms_trust') roles.forget(e.region, e.role);
+        return failure;
       }
     },
     async close(): Promise<void> {
-      for (const c of clients.values()) c.destroy();
+      for (const c of clients.values()) c.client.destroy();
       clients.clear();
+      roles?.close();
     },
   };
 }

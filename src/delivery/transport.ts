@@ -48,6 +48,8 @@ export interface SmsEnvelope {
   text: string;
   /** SNS region: the pool's SmsConfiguration.SnsRegion, else the server's region. */
   region: string;
+  /** The pool's SmsConfiguration role (SnsCallerArn, ExternalId), assumed to publish when so configured. */
+  role: { arn: string; externalId: string | undefined } | undefined;
 }
 
 export interface Transport<E> {

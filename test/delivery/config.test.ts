@@ -42,6 +42,18 @@ test('the SMS transport follows what is given, or --sms-transport', () => {
   );
 });
 
+test("publishing as the pool's role: --sns-assume-role, or implied by --sts-endpoint", () => {
+  const off = loadConfig({}, {}).delivery.sms;
+  assert.deepEqual([off.snsAssumeRole, off.stsEndpoint], [false, undefined]);
+  const on = loadConfig({ '--sts-endpoint': 'http://127.0.0.1:4566' }, {}).delivery.sms;
+  assert.deepEqual([on.transport, on.snsAssumeRole, on.stsEndpoint], ['sns', true, 'http://127.0.0.1:4566']);
+  const env = loadConfig({}, { USERPOOL_SNS_ASSUME_ROLE: 'true' }).delivery.sms;
+  assert.deepEqual([env.transport, env.snsAssumeRole, env.stsEndpoint], ['sns', true, undefined]);
+  assert.equal(loadConfig({ '--sns-assume-role': 'false', '--sts-endpoint': 'http://127.0.0.1:4566' }, {}).delivery.sms.snsAssumeRole, false);
+  refused({ '--sms-transport': 'webhook', '--sms-webhook-url': 'https://sms.example', '--sns-assume-role': 'true' }, {}, /apply to SMS through SNS, not through the webhook/);
+  refused({ '--sts-endpoint': 'sts.example' }, {}, /^--sts-endpoint must be an http\(s\) URL/);
+});
+
 test('bad values are refused naming the option, never echoing a secret', () => {
   refused({ '--smtp-url': 'ftp://user:hunter2secret@host' }, {}, /^--smtp-url must be smtp:\/\//, 'hunter2secret');
   refused({}, { USERPOOL_SMTP_URL: 'not a url hunter2secret' }, /^USERPOOL_SMTP_URL must be/, 'hunter2secret');

@@ -153,6 +153,8 @@ export interface PublishedSms {
   /** The access key id and region the request was signed with. */
   accessKeyId: string | undefined;
   region: string | undefined;
+  /** X-Amz-Security-Token: present when signed with temporary (role) credentials. */
+  sessionToken: string | undefined;
 }
 
 export interface TestSns {
@@ -194,7 +196,14 @@ export async function startSns(): Promise<TestSns> {
         if (form.get(`MessageAttributes.entry.${i}.Name`) === 'AWS.SNS.SMS.SMSType') smsType = form.get(`MessageAttributes.entry.${i}.Value.StringValue`) ?? undefined;
       }
       const scope = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/sns\//.exec(String(req.headers.authorization ?? ''));
-      published.push({ phoneNumber: form.get('PhoneNumber') ?? '', message: form.get('Message') ?? '', smsType, accessKeyId: scope?.[1], region: scope?.[2] });
+      published.push({
+        phoneNumber: form.get('PhoneNumber') ?? '',
+        message: form.get('Message') ?? '',
+        smsType,
+        accessKeyId: scope?.[1],
+        region: scope?.[2],
+        sessionToken: req.headers['x-amz-security-token'] as string | undefined,
+      });
       res.writeHead(200, { 'content-type': 'text/xml' }).end(
         `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${published.length}-test</MessageId></PublishResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></PublishResponse>`,
       );
@@ -204,8 +213,71 @@ export async function startSns(): Promise<TestSns> {
   return state;
 }
 
-function errorXml(code: string, requestId: string): string {
-  return `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>refused by the test server</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+function errorXml(code: string, requestId: string, ns = 'http://sns.amazonaws.com/doc/2010-03-31/'): string {
+  return `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>${code}</Code><Message>refused by the test server</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+}
+
+export interface AssumeRoleCall {
+  roleArn: string;
+  externalId: string | undefined;
+  sessionName: string;
+  durationSeconds: string | undefined;
+  /** The access key id and region the call was signed with. */
+  accessKeyId: string | undefined;
+  region: string | undefined;
+}
+
+export interface TestSts {
+  endpoint: string;
+  calls: AssumeRoleCall[];
+  /** Role ARN -> the ExternalId its trust policy requires ('' for none). Other roles are refused. */
+  roles: Map<string, string>;
+  /** The temporary access key id issued for a role (ASIA...), to check what Publish was signed with. */
+  keyOf(roleArn: string): string;
+  close(): Promise<void>;
+}
+
+/** Speaks the AssumeRole action of STS's query protocol, as @aws-sdk/client-sts sends it. */
+export async function startSts(): Promise<TestSts> {
+  const calls: AssumeRoleCall[] = [];
+  const roles = new Map<string, string>();
+  const keyOf = (arn: string): string => `ASIA${Buffer.from(arn).toString('hex').slice(-16).toUpperCase()}`;
+  const ns = 'https://sts.amazonaws.com/doc/2011-06-15/';
+  const server = createServer((req, res) => {
+    void bodyOf(req).then((raw) => {
+      const form = new URLSearchParams(raw);
+      const requestId = '7c8d9e0f-0000-4000-8000-000000000002';
+      if (req.method !== 'POST' || form.get('Action') !== 'AssumeRole') {
+        res.writeHead(400, { 'content-type': 'text/xml' }).end(errorXml('InvalidAction', requestId, ns));
+        return;
+      }
+      const scope = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/sts\//.exec(String(req.headers.authorization ?? ''));
+      const call: AssumeRoleCall = {
+        roleArn: form.get('RoleArn') ?? '',
+        externalId: form.get('ExternalId') ?? undefined,
+        sessionName: form.get('RoleSessionName') ?? '',
+        durationSeconds: form.get('DurationSeconds') ?? undefined,
+        accessKeyId: scope?.[1],
+        region: scope?.[2],
+      };
+      calls.push(call);
+      const required = roles.get(call.roleArn);
+      if (required === undefined || required !== (call.externalId ?? '')) {
+        res.writeHead(403, { 'content-type': 'text/xml' }).end(errorXml('AccessDenied', requestId, ns));
+        return;
+      }
+      const expiration = new Date(Date.now() + Number(call.durationSeconds ?? 3600) * 1000).toISOString();
+      res.writeHead(200, { 'content-type': 'text/xml' }).end(
+        `<AssumeRoleResponse xmlns="${ns}"><AssumeRoleResult><Credentials>` +
+          `<AccessKeyId>${keyOf(call.roleArn)}</AccessKeyId><SecretAccessKey>role-secret-${calls.length}</SecretAccessKey>` +
+          `<SessionToken>role-session-token-${calls.length}</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
+          `<AssumedRoleUser><Arn>${call.roleArn.replace(':iam:', ':sts:').replace(':role/', ':assumed-role/')}/${call.sessionName}</Arn>` +
+          `<AssumedRoleId>AROATESTROLE:${call.sessionName}</AssumedRoleId></AssumedRoleUser></AssumeRoleResult>` +
+          `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+      );
+    });
+  });
+  return { endpoint: await listenHttp(server), calls, roles, keyOf, close: () => closeHttp(server) };
 }
 
 export interface WebhookCall {

@@ -21,7 +21,7 @@ import {
 import { defaultConfig, type ServerConfig } from '../../src/config/config.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { passwordWorks } from '../reset/helpers.js';
-import { codeIn, startSns, startWebhook, waitFor, type TestSns, type TestWebhook } from './helpers.js';
+import { codeIn, startSns, startSts, startWebhook, waitFor, type TestSns, type TestSts, type TestWebhook } from './helpers.js';
 
 const SMS_CONFIGURATION = { SnsCallerArn: 'arn:aws:iam::123456789012:role/cognito-sms', ExternalId: 'userpool-test', SnsRegion: 'eu-west-1' };
 
@@ -129,6 +129,102 @@ describe('SMS through SNS Publish', () => {
           return true;
         });
       }
+    } finally {
+      sns.failWith = undefined;
+    }
+  });
+});
+
+describe("SMS through SNS as the pool's role (STS AssumeRole)", () => {
+  const SERVER_KEY = 'AKIASNSTEST0000002';
+  const ROLE_A = 'arn:aws:iam::123456789012:role/pool-a-sms';
+  const ROLE_B = 'arn:aws:iam::210987654321:role/pool-b-sms';
+  let sns: TestSns;
+  let sts: TestSts;
+  let server: TestServer;
+  before(async () => {
+    sns = await startSns();
+    sts = await startSts();
+    sts.roles.set(ROLE_A, 'external-a');
+    sts.roles.set(ROLE_B, '');
+    server = await startTestServer(
+      smsConfig({
+        transport: 'sns',
+        snsEndpoint: sns.endpoint,
+        snsCredentials: { accessKeyId: SERVER_KEY, secretAccessKey: 'sns-test-secret' },
+        snsAssumeRole: true,
+        stsEndpoint: sts.endpoint,
+      }),
+    );
+  });
+  after(async () => {
+    await server.cleanup();
+    await sns.close();
+    await sts.close();
+  });
+
+  test("each pool's SMS are published with its own role's temporary credentials; the code finishes the reset", async () => {
+    const a = await smsPool(server.client, { SmsConfiguration: { SnsCallerArn: ROLE_A, ExternalId: 'external-a', SnsRegion: 'eu-west-1' } });
+    const b = await smsPool(server.client, { SmsConfiguration: { SnsCallerArn: ROLE_B } });
+    await phoneUser(server.client, a.poolId, 'gil', '+15555550301');
+    await phoneUser(server.client, b.poolId, 'hoa', '+15555550302');
+
+    await server.client.send(new ForgotPasswordCommand({ ClientId: a.clientId, Username: 'gil' }));
+    const sms = await sns.smsTo('+15555550301');
+    assert.equal(sms.accessKeyId, sts.keyOf(ROLE_A), "signed with role A's credentials, not the server's");
+    assert.match(sms.sessionToken ?? '', /^role-session-token-\d+$/);
+    assert.equal(sms.region, 'eu-west-1');
+    const [call] = sts.calls;
+    assert.deepEqual(call, {
+      roleArn: ROLE_A,
+      externalId: 'external-a',
+      sessionName: `userpool-${a.poolId}`,
+      durationSeconds: '900',
+      accessKeyId: SERVER_KEY,
+      region: 'eu-west-1',
+    });
+    await server.client.send(new ConfirmForgotPasswordCommand({ ClientId: a.clientId, Username: 'gil', ConfirmationCode: codeIn(sms.message), Password: 'By-Role-Pass1' }));
+    assert.equal(await passwordWorks(server, a.poolId, 'gil', 'By-Role-Pass1'), true);
+
+    await server.client.send(new ForgotPasswordCommand({ ClientId: b.clientId, Username: 'hoa' }));
+    const other = await sns.smsTo('+15555550302');
+    assert.equal(other.accessKeyId, sts.keyOf(ROLE_B), "pool B's own role");
+    assert.equal(sts.calls.at(-1)!.externalId, undefined, 'no ExternalId when the pool names none');
+    assert.equal(other.region, 'us-east-1', "the server's region when the pool names no SnsRegion");
+
+    // The role's session is reused while it is valid: no second AssumeRole.
+    const calls = sts.calls.length;
+    await server.client.send(new ForgotPasswordCommand({ ClientId: a.clientId, Username: 'gil' }));
+    await waitFor(() => sns.published.filter((p) => p.phoneNumber === '+15555550301').length === 2, 5000, 'the second SMS');
+    assert.equal(sts.calls.length, calls);
+  });
+
+  test('a role that does not trust us (wrong ExternalId, unknown role): InvalidSmsRoleTrustRelationshipException, nothing published', async () => {
+    for (const [i, config] of [
+      { SnsCallerArn: ROLE_A, ExternalId: 'not-the-one' },
+      { SnsCallerArn: 'arn:aws:iam::123456789012:role/nobody-trusts-us' },
+    ].entries()) {
+      const { poolId, clientId } = await smsPool(server.client, { SmsConfiguration: config });
+      const phone = `+1555555031${i}`;
+      await phoneUser(server.client, poolId, `ivy${i}`, phone);
+      const before = sts.calls.length;
+      await assert.rejects(server.client.send(new ForgotPasswordCommand({ ClientId: clientId, Username: `ivy${i}` })), (err: unknown) => {
+        assert.ok(err instanceof InvalidSmsRoleTrustRelationshipException, String(err));
+        return true;
+      });
+      assert.equal(sts.calls.length, before + 1, 'the role was asked for');
+      assert.equal(sns.published.filter((p) => p.phoneNumber === phone).length, 0);
+      const [stored] = await server.app.services.store.messages.listMessages({ destination: phone });
+      assert.equal(stored!.status, 'failed', 'the caller was told: never sent later');
+    }
+  });
+
+  test("a role that may not publish: InvalidSmsRoleAccessPolicyException", async () => {
+    const { poolId, clientId } = await smsPool(server.client, { SmsConfiguration: { SnsCallerArn: ROLE_B } });
+    await phoneUser(server.client, poolId, 'jan', '+15555550320');
+    sns.failWith = { code: 'AuthorizationError', status: 403 };
+    try {
+      await assert.rejects(server.client.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'jan' })), InvalidSmsRoleAccessPolicyException);
     } finally {
       sns.failWith = undefined;
     }
