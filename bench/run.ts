@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const benches = ['reset.ts', 'userLookup.ts', 'signIn.ts', 'delivery.ts', 'postgres.ts'];
+const benches = ['reset.ts', 'userLookup.ts', 'signIn.ts', 'delivery.ts', 'postgres.ts', 'import.ts'];
 let failed = false;
 for (const bench of benches) {
   console.log(`\n=== ${bench} ===`);

@@ -34,7 +34,7 @@ export async function createJob(client: CognitoIdentityProviderClient, poolId: s
 }
 
 /** PUTs the body to the pre-signed URL with fetch, as a script uploading to S3 would. */
-export async function upload(url: string, body: string | Uint8Array): Promise<Response> {
+export async function upload(url: string, body: string): Promise<Response> {
   return fetch(url, { method: 'PUT', body });
 }
 

@@ -21,7 +21,9 @@ import { BASIC_COLUMNS, createJob, csv, describe, jobLog, runImport, upload, use
 /** SHA-256 and HMAC-SHA256 in the shape the SDK's signer takes, from node:crypto. */
 class Sha256 {
   private state: Hash | Hmac;
-  constructor(private readonly secret?: string | Uint8Array) {
+  private readonly secret: Buffer | undefined;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.secret = secret === undefined ? undefined : typeof secret === 'string' ? Buffer.from(secret) : ArrayBuffer.isView(secret) ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength) : Buffer.from(secret);
     this.state = this.fresh();
   }
   private fresh(): Hash | Hmac {
