@@ -14,7 +14,7 @@ import { ResourceNotFoundException } from '../exceptions.js';
 import { IMPORT_JOB_EXPIRY_MS } from '../../import/runner.js';
 import type { Pool } from './pools.js';
 
-/** How long the upload URL works: one hour from the job's creation. */
+/** How long the upload URL works: one hour from the job's creation. Cognito differs: its URL is S3's, with S3's expiry. */
 export const UPLOAD_URL_TTL_MS = 3600_000;
 
 export const IMPORT_PATH_PREFIX = '/_import/';
