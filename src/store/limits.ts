@@ -1,6 +1,17 @@
 // Rate and attempt limits counted in the database, so every process sharing it sees the same
 // counts. A window is the sum of fixed buckets (a sliding window at bucket resolution); the
 // increment is one upsert statement.
+//
+// A window of one bucket (the per-pool account-recovery rate: one row per pool per second) is
+// counted by ONE guarded statement, `INSERT ... ON CONFLICT DO UPDATE SET count = count + n
+// RETURNING count`, whose answer is the window's total. The race it prevents: requests on
+// several nodes each reading the count, all seeing it under the limit, and all passing (a
+// read-then-write lost update: a quota of 30 per second letting 30 x N through). PostgreSQL
+// makes a second upsert of the same row wait for the first one's row lock and then add to the
+// committed count (READ COMMITTED re-reads the conflicting row), SQLite has one writer, so the
+// k-th request of a second is told exactly k, on 1 process or N. Being one statement, it needs
+// no transaction of its own and holds the pool's row lock only for its own commit: that row
+// is the one every recovery request of the pool writes, so a longer hold would queue them all.
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Database } from './schema.js';
@@ -20,6 +31,15 @@ export class LimitRepository {
   /** Adds `by` to the key's current bucket and returns the total over the window. */
   async hit(key: string, window: Window, now: number, by = 1): Promise<number> {
     const bucket = now - (now % window.bucketMs);
+    if (window.windowMs <= window.bucketMs) {
+      const row = await this.db
+        .insertInto('rate_counters')
+        .values({ key, window_start: bucket, count: by, expires_at: bucket + window.windowMs + window.bucketMs })
+        .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet({ count: sql`rate_counters.count + ${by}` }))
+        .returning('count')
+        .executeTakeFirstOrThrow();
+      return toNumber(row.count);
+    }
     return inTransaction(this.db, async (tx) => {
       await tx
         .insertInto('rate_counters')
@@ -30,12 +50,19 @@ export class LimitRepository {
     });
   }
 
-  /** Counts several keys in one transaction (one commit); totals in the same order. */
+  /**
+   * Counts several keys in one transaction (one commit); totals in the same order. One-bucket
+   * windows (shared, hot rows like the pool's rate) are counted last, so their row locks are
+   * held for the commit only; every caller takes the locks in that same order, so two
+   * transactions never wait on each other crosswise.
+   */
   async hitAll(hits: Array<{ key: string; window: Window }>, now: number): Promise<number[]> {
+    if (hits.length === 1) return [await this.hit(hits[0]!.key, hits[0]!.window, now)];
+    const order = hits.map((h, i) => ({ h, i })).sort((a, b) => Number(a.h.window.windowMs <= a.h.window.bucketMs) - Number(b.h.window.windowMs <= b.h.window.bucketMs));
     return inTransaction(this.db, async (tx) => {
       const repo = new LimitRepository(tx);
-      const totals: number[] = [];
-      for (const h of hits) totals.push(await repo.hit(h.key, h.window, now));
+      const totals: number[] = new Array<number>(hits.length);
+      for (const { h, i } of order) totals[i] = await repo.hit(h.key, h.window, now);
       return totals;
     });
   }

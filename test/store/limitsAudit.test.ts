@@ -87,6 +87,22 @@ onEachDatabase('rate limits', (h) => {
     assert.deepEqual(results.map((r) => r[0]).sort((x, y) => x! - y!), Array.from({ length: 40 }, (_, i) => i + 1));
     for (let u = 0; u < 4; u++) assert.equal(await h.store.limits.peek(`user:${u}:${shared}`, MINUTE_WINDOW, T0), 10);
   });
+
+  test('the one-bucket (per-pool rate) row is counted last whatever the order asked: no crosswise wait, totals in the order asked', async () => {
+    const shared = `pool:${randomUUID()}`;
+    const user = `user:${randomUUID()}`;
+    const other = await h.openAnother();
+    // Half the callers name the pool's row first, half last: taken in the asked order, two
+    // transactions could each hold one row and wait for the other's.
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => {
+        const hits = [{ key: shared, window: SECOND_WINDOW }, { key: user, window: MINUTE_WINDOW }];
+        return (i % 2 ? other : h.store).limits.hitAll(i % 4 < 2 ? hits : [...hits].reverse(), T0).then((t) => (i % 4 < 2 ? t : [...t].reverse()));
+      }),
+    );
+    assert.deepEqual(results.map((r) => r[0]).sort((x, y) => x! - y!), Array.from({ length: 40 }, (_, i) => i + 1));
+    assert.deepEqual(results.map((r) => r[1]).sort((x, y) => x! - y!), Array.from({ length: 40 }, (_, i) => i + 1));
+  });
 });
 
 onEachDatabase('audit trail', (h) => {
