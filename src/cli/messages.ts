@@ -60,18 +60,23 @@ export function registerMessagesCommand(program: Command): void {
   program
     .command('messages')
     .description('List the messages a development (--dev) server recorded, oldest first')
-    .option('--endpoint <url>', 'the server (USERPOOL_ENDPOINT, default http://127.0.0.1:9230)')
+    .option('--endpoint-url <url>', 'the server (USERPOOL_ENDPOINT, default http://127.0.0.1:9230)')
+    .option('--endpoint <url>', 'the same as --endpoint-url')
     .option('--email <address>', 'only email to this address')
     .option('--phone <number>', 'only SMS to this number')
     .option('--json', 'one JSON array instead of a table')
-    .action(async (opts: { endpoint?: string; email?: string; phone?: string; json?: boolean }) => {
-      const endpoint = opts.endpoint ?? process.env.USERPOOL_ENDPOINT ?? 'http://127.0.0.1:9230';
+    .action(async (opts: { endpointUrl?: string; endpoint?: string; email?: string; phone?: string; json?: boolean }) => {
+      const endpoint = opts.endpointUrl ?? opts.endpoint ?? (process.env.USERPOOL_ENDPOINT || 'http://127.0.0.1:9230');
       try {
         const rows = await fetchMessages(endpoint, { email: opts.email, phone: opts.phone });
         process.stdout.write(opts.json ? JSON.stringify(rows, null, 2) + '\n' : formatTable(rows));
       } catch (err) {
-        process.stderr.write(`userpool messages: ${(err as Error).message}\n`);
-        process.exitCode = 1;
+        // fetch reports an unreachable server as a TypeError: exit 3, like the admin commands.
+        const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
+        const unreachable = err instanceof TypeError && cause !== undefined;
+        const why = cause?.code ?? (cause?.message || (err as Error).message);
+        process.stderr.write(`userpool messages: ${unreachable ? `cannot reach ${endpoint}: ${why}` : (err as Error).message}\n`);
+        process.exitCode = unreachable ? 3 : 1;
       }
     });
 }
