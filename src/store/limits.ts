@@ -37,6 +37,9 @@ type CounterRow = Database['rate_counters'];
 const upserts = new Map<string, Prepared<Values, Pick<CounterRow, 'key' | 'count'>>>();
 const sumQueries = new Map<string, Prepared<Values, { key: string; total: number | string | null }>>();
 
+// A successful sign-in clears its failure count.
+const clearKey = prepare(['key'], (db, p: { key: string }) => db.deleteFrom('rate_counters').where('key', '=', p.key));
+
 function upsertOf(rows: number, returning: boolean): Prepared<Values, Pick<CounterRow, 'key' | 'count'>> {
   const shape = `${rows}:${returning}`;
   let q = upserts.get(shape);
@@ -106,7 +109,7 @@ export class LimitRepository {
 
   /** Forgets a key's counts (a successful sign-in clears its failure count). */
   async clear(key: string): Promise<void> {
-    await this.db.deleteFrom('rate_counters').where('key', '=', key).execute();
+    await clearKey.execute(this.db, { key });
   }
 
   /** Drops buckets no window can see any more. */
