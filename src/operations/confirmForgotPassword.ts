@@ -70,23 +70,28 @@ export async function confirmForgotPassword(ctx: OperationContext, input: Confir
 }
 
 async function enforceFailureLimits(ctx: OperationContext, failureKey: string): Promise<void> {
-  const now = ctx.clock.now();
   const settings = ctx.config.reset;
+  const [day, hour] = await ctx.store.limits.peekAll(
+    [
+      { key: `${failureKey}:day`, window: DAY },
+      { key: `${failureKey}:hour`, window: HOUR },
+    ],
+    ctx.clock.now(),
+  );
   // The daily ceiling first: past it no code is evaluated until the window passes.
-  if ((await ctx.store.limits.peek(`${failureKey}:day`, DAY, now)) >= settings.failedConfirmsPerDay) {
-    throw new TooManyFailedAttemptsException(MESSAGES.tooManyFailed);
-  }
-  if ((await ctx.store.limits.peek(`${failureKey}:hour`, HOUR, now)) >= settings.failedConfirmsPerHour) {
-    throw new LimitExceededException(MESSAGES.limitExceeded);
-  }
+  if (day! >= settings.failedConfirmsPerDay) throw new TooManyFailedAttemptsException(MESSAGES.tooManyFailed);
+  if (hour! >= settings.failedConfirmsPerHour) throw new LimitExceededException(MESSAGES.limitExceeded);
 }
 
+/** One statement for both windows: a failure is never counted in one and lost from the other. */
 async function countFailure(ctx: OperationContext, failureKey: string): Promise<void> {
-  const now = ctx.clock.now();
-  await ctx.store.transaction(async (tx) => {
-    await tx.limits.hit(`${failureKey}:hour`, HOUR, now);
-    await tx.limits.hit(`${failureKey}:day`, DAY, now);
-  });
+  await ctx.store.limits.add(
+    [
+      { key: `${failureKey}:hour`, window: HOUR },
+      { key: `${failureKey}:day`, window: DAY },
+    ],
+    ctx.clock.now(),
+  );
 }
 
 /** Counts the attempt, then compares (shared/codeCheck.ts); turns each outcome into Cognito's answer. */

@@ -7,7 +7,12 @@ export abstract class CognitoException extends Error {
   /** HTTP status on the wire. Cognito answers 400 for every client fault (spec 1.3). */
   readonly statusCode: number = 400;
   constructor(message: string) {
+    // An answer, not a fault: no stack is captured (it would cost more than the answer and
+    // is never shown). Unexpected errors keep theirs for the log.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = new.target.name;
   }
 }

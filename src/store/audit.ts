@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { AuditEventRecord, JsonObject } from './records.js';
 import { toNumber } from './util.js';
+import { prepare } from './prepared.js';
 
 type Row = Database['audit_events'];
 
@@ -23,29 +24,31 @@ function toRecord(row: Row): AuditEventRecord {
   };
 }
 
+type EventRow = Database['audit_events'];
+const EVENT_COLUMNS = ['id', 'pool_id', 'sub', 'subject_key', 'event_type', 'outcome', 'reason', 'client_id', 'ip', 'user_agent', 'device', 'details', 'created_at'] as const;
+// Every audited request writes one (prepared.ts).
+const insertEvent = prepare(EVENT_COLUMNS, (db, row: Pick<EventRow, (typeof EVENT_COLUMNS)[number]>) => db.insertInto('audit_events').values(row));
+
 /** Security events (never holding a secret), queryable per user. */
 export class AuditRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async recordEvent(e: AuditEventRecord): Promise<void> {
-    await this.db
-      .insertInto('audit_events')
-      .values({
-        id: e.id,
-        pool_id: e.poolId,
-        sub: e.sub,
-        subject_key: e.subjectKey,
-        event_type: e.eventType,
-        outcome: e.outcome,
-        reason: e.reason,
-        client_id: e.clientId,
-        ip: e.ip,
-        user_agent: e.userAgent,
-        device: e.device,
-        details: e.details === null ? null : JSON.stringify(e.details),
-        created_at: e.createdAt,
-      })
-      .execute();
+    await insertEvent.execute(this.db, {
+      id: e.id,
+      pool_id: e.poolId,
+      sub: e.sub,
+      subject_key: e.subjectKey,
+      event_type: e.eventType,
+      outcome: e.outcome,
+      reason: e.reason,
+      client_id: e.clientId,
+      ip: e.ip,
+      user_agent: e.userAgent,
+      device: e.device,
+      details: e.details === null ? null : JSON.stringify(e.details),
+      created_at: e.createdAt,
+    });
   }
 
   /** A user's events, newest first. */

@@ -1,9 +1,19 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import { StoreConflict, type ClientRecord, type JsonObject } from './records.js';
+import { StoreConflict, type ClientRecord, type JsonObject, type PoolRecord } from './records.js';
 import { isUniqueViolation, parseJson, toNumber } from './util.js';
+import { prepare } from './prepared.js';
 
 type Row = Database['pool_clients'];
+
+const clientWithPool = prepare(['id'], (db, p: { id: string }) =>
+  db
+    .selectFrom('pool_clients as c')
+    .innerJoin('user_pools as p', 'p.id', 'c.pool_id')
+    .selectAll('c')
+    .select(['p.name as pool_name', 'p.settings as pool_settings', 'p.created_at as pool_created_at', 'p.updated_at as pool_updated_at'])
+    .where('c.id', '=', p.id),
+);
 
 function toRecord(row: Row): ClientRecord {
   return {
@@ -44,6 +54,20 @@ export class ClientRepository {
   async findClient(id: string): Promise<ClientRecord | undefined> {
     const row = await this.db.selectFrom('pool_clients').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toRecord(row);
+  }
+
+  /** A client by id with its pool, in one read: every unauthenticated request starts here. */
+  async findClientWithPool(id: string): Promise<{ client: ClientRecord; pool: PoolRecord } | undefined> {
+    const row = await clientWithPool.first(this.db, { id });
+    if (!row) return undefined;
+    const pool: PoolRecord = {
+      id: row.pool_id,
+      name: row.pool_name,
+      settings: parseJson<JsonObject>(row.pool_settings),
+      createdAt: toNumber(row.pool_created_at),
+      updatedAt: toNumber(row.pool_updated_at),
+    };
+    return { client: toRecord(row), pool };
   }
 
   async findPoolClient(poolId: string, id: string): Promise<ClientRecord | undefined> {

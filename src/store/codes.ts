@@ -1,13 +1,14 @@
 // One-time codes (password reset, sign-up and attribute verification). The security-critical
 // steps are single guarded statements, so they hold across processes sharing the database:
-// - countAttempt increments the attempt counter and returns the MAC only when the code is
-//   live and under its cap, so no more than maxAttempts guesses are ever compared;
+// - countLiveAttempt increments the attempt counter and returns the MAC only when the code
+//   is live and under its cap, so no more than maxAttempts guesses are ever compared;
 // - consumeCode succeeds for exactly one caller, however many race on the same code.
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Database } from './schema.js';
 import { inTransaction, lockKey } from './tx.js';
 import { toNullableNumber, toNumber } from './util.js';
+import { prepare } from './prepared.js';
 
 export interface CodeRecord {
   id: string;
@@ -26,8 +27,9 @@ export interface CodeRecord {
   sentTo: string | null;
 }
 
-export type AttemptResult =
-  | { kind: 'counted'; attempts: number; mac: string; keyId: string }
+/** countLiveAttempt's answer: the counted code with its MAC, or why no guess was counted. */
+export type LiveAttempt =
+  | { kind: 'counted'; codeId: string; attempts: number; mac: string; keyId: string; attribute: string | null; sentTo: string | null }
   | { kind: 'expired' | 'exhausted' | 'consumed' | 'missing' };
 
 type Row = Database['one_time_codes'];
@@ -50,6 +52,49 @@ function toRecord(row: Row): CodeRecord {
   };
 }
 
+// The statements of issuing, guessing and consuming (prepared.ts).
+const CODE_COLUMNS = ['id', 'pool_id', 'sub', 'purpose', 'mac', 'key_id', 'attempts', 'created_at', 'expires_at', 'consumed_at', 'superseded_at', 'attribute', 'sent_to'] as const;
+const insertCode = prepare(CODE_COLUMNS, (db, row: Pick<Row, (typeof CODE_COLUMNS)[number]>) => db.insertInto('one_time_codes').values(row));
+const supersedeLive = prepare(['sub', 'purpose', 'at'], (db, p: { sub: string; purpose: string; at: number }) =>
+  db
+    .updateTable('one_time_codes')
+    .set({ superseded_at: p.at })
+    .where('sub', '=', p.sub)
+    .where('purpose', '=', p.purpose)
+    .where('consumed_at', 'is', null)
+    .where('superseded_at', 'is', null),
+);
+const latest = prepare(['sub', 'purpose'], (db, p: { sub: string; purpose: string }) =>
+  db
+    .selectFrom('one_time_codes')
+    .selectAll()
+    .where('sub', '=', p.sub)
+    .where('purpose', '=', p.purpose)
+    .where('superseded_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .limit(1),
+);
+const countLive = prepare(['sub', 'purpose', 'now', 'maxAttempts'], (db, p: { sub: string; purpose: string; now: number; maxAttempts: number }) =>
+  db
+    .updateTable('one_time_codes')
+    .set({ attempts: sql`attempts + 1` })
+    .where('sub', '=', p.sub)
+    .where('purpose', '=', p.purpose)
+    .where('consumed_at', 'is', null)
+    .where('superseded_at', 'is', null)
+    .where('expires_at', '>', p.now)
+    .where('attempts', '<', p.maxAttempts)
+    .returning(['id', 'attempts', 'mac', 'key_id', 'attribute', 'sent_to']),
+);
+const consume = prepare(['codeId', 'now'], (db, p: { codeId: string; now: number }) =>
+  db
+    .updateTable('one_time_codes')
+    .set({ consumed_at: p.now })
+    .where('id', '=', p.codeId)
+    .where('consumed_at', 'is', null)
+    .where('superseded_at', 'is', null),
+);
+
 export class CodeRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -62,46 +107,28 @@ export class CodeRepository {
   async issueCode(code: Omit<CodeRecord, 'attempts' | 'consumedAt' | 'supersededAt' | 'sentTo'> & { sentTo?: string | null }): Promise<void> {
     await inTransaction(this.db, async (tx) => {
       await lockKey(tx, `code:${code.sub}:${code.purpose}`);
-      await tx
-        .updateTable('one_time_codes')
-        .set({ superseded_at: code.createdAt })
-        .where('sub', '=', code.sub)
-        .where('purpose', '=', code.purpose)
-        .where('consumed_at', 'is', null)
-        .where('superseded_at', 'is', null)
-        .execute();
-      await tx
-        .insertInto('one_time_codes')
-        .values({
-          id: code.id,
-          pool_id: code.poolId,
-          sub: code.sub,
-          purpose: code.purpose,
-          mac: code.mac,
-          key_id: code.keyId,
-          attempts: 0,
-          created_at: code.createdAt,
-          expires_at: code.expiresAt,
-          consumed_at: null,
-          superseded_at: null,
-          attribute: code.attribute,
-          sent_to: code.sentTo ?? null,
-        })
-        .execute();
+      await supersedeLive.execute(tx, { sub: code.sub, purpose: code.purpose, at: code.createdAt });
+      await insertCode.execute(tx, {
+        id: code.id,
+        pool_id: code.poolId,
+        sub: code.sub,
+        purpose: code.purpose,
+        mac: code.mac,
+        key_id: code.keyId,
+        attempts: 0,
+        created_at: code.createdAt,
+        expires_at: code.expiresAt,
+        consumed_at: null,
+        superseded_at: null,
+        attribute: code.attribute,
+        sent_to: code.sentTo ?? null,
+      });
     });
   }
 
   /** The user's newest code for the purpose that has not been superseded (live or not). */
   async latestCode(sub: string, purpose: string): Promise<CodeRecord | undefined> {
-    const row = await this.db
-      .selectFrom('one_time_codes')
-      .selectAll()
-      .where('sub', '=', sub)
-      .where('purpose', '=', purpose)
-      .where('superseded_at', 'is', null)
-      .orderBy('created_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const row = await latest.first(this.db, { sub, purpose });
     return row && toRecord(row);
   }
 
@@ -121,41 +148,29 @@ export class CodeRepository {
   }
 
   /**
-   * Counts one guess against the code and hands back its MAC, in ONE guarded UPDATE: the
-   * row changes only while the code is unconsumed, unexpired and under maxAttempts. Two
-   * processes racing see the counter serialised by the row lock (PostgreSQL re-checks the
-   * WHERE clause on the new row version; SQLite has one writer), so at most maxAttempts
-   * guesses are ever compared. When nothing is updated, a read says why.
+   * Counts one guess against the user's live code for the purpose, in ONE guarded UPDATE: the
+   * row changes only while the code is unconsumed, unsuperseded, unexpired and under
+   * maxAttempts. Two processes racing see the counter serialised by the row lock (PostgreSQL
+   * re-checks the WHERE clause on the new row version; SQLite has one writer), so at most
+   * maxAttempts guesses are ever compared. There is one live code per user and purpose
+   * (issueCode), so the UPDATE touches at most one row. Only when no live code can take a guess does a read say why: no code,
+   * or the newest one used, expired or spent.
    */
-  async countAttempt(codeId: string, maxAttempts: number, now: number): Promise<AttemptResult> {
-    const row = await this.db
-      .updateTable('one_time_codes')
-      .set({ attempts: sql`attempts + 1` })
-      .where('id', '=', codeId)
-      .where('consumed_at', 'is', null)
-      .where('superseded_at', 'is', null)
-      .where('expires_at', '>', now)
-      .where('attempts', '<', maxAttempts)
-      .returning(['attempts', 'mac', 'key_id'])
-      .executeTakeFirst();
-    if (row) return { kind: 'counted', attempts: Number(row.attempts), mac: row.mac, keyId: row.key_id };
-    const current = await this.db.selectFrom('one_time_codes').selectAll().where('id', '=', codeId).executeTakeFirst();
-    if (!current) return { kind: 'missing' };
-    if (current.consumed_at !== null || current.superseded_at !== null) return { kind: 'consumed' };
-    if (toNumber(current.expires_at) <= now) return { kind: 'expired' };
+  async countLiveAttempt(sub: string, purpose: string, maxAttempts: number, now: number): Promise<LiveAttempt> {
+    const row = await countLive.first(this.db, { sub, purpose, now, maxAttempts });
+    if (row) {
+      return { kind: 'counted', codeId: row.id, attempts: Number(row.attempts), mac: row.mac, keyId: row.key_id, attribute: row.attribute, sentTo: row.sent_to ?? null };
+    }
+    const latest = await this.latestCode(sub, purpose);
+    if (!latest) return { kind: 'missing' };
+    if (latest.consumedAt !== null) return { kind: 'consumed' };
+    if (latest.expiresAt <= now) return { kind: 'expired' };
     return { kind: 'exhausted' };
   }
 
   /** Marks the code used; true for exactly one caller (the guarded UPDATE changes one row once). */
   async consumeCode(codeId: string, now: number): Promise<boolean> {
-    const res = await this.db
-      .updateTable('one_time_codes')
-      .set({ consumed_at: now })
-      .where('id', '=', codeId)
-      .where('consumed_at', 'is', null)
-      .where('superseded_at', 'is', null)
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+    return (await consume.affected(this.db, { codeId, now })) === 1;
   }
 
   /** Kills every live code of the user (for one purpose, or all) — after a password or contact change. */

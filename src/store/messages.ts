@@ -6,6 +6,7 @@ import { SqliteAdapter, sql, type ExpressionBuilder, type Kysely } from 'kysely'
 import type { Database } from './schema.js';
 import type { MessageRecord } from './records.js';
 import { toNullableNumber, toNumber } from './util.js';
+import { prepare } from './prepared.js';
 
 type Row = Database['messages'];
 
@@ -82,34 +83,42 @@ export interface ClaimRequest {
   ids?: readonly string[];
 }
 
+/** A busy journal scrub is retried for up to about two seconds. */
+const SCRUB_ATTEMPTS = 100;
+const SCRUB_RETRY_MS = 20;
+
+const MESSAGE_COLUMNS = [
+  'id', 'pool_id', 'sub', 'channel', 'destination', 'subject', 'body', 'purpose', 'status', 'created_at', 'attempts', 'next_attempt_at',
+  'claimed_by', 'claimed_until', 'sent_at', 'last_error', 'expires_at', 'redacted_subject', 'redacted_body',
+] as const;
+// Every code sent is one (prepared.ts).
+const insertMessage = prepare(MESSAGE_COLUMNS, (db, row: Pick<Database['messages'], (typeof MESSAGE_COLUMNS)[number]>) => db.insertInto('messages').values(row));
+
 export class MessageRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async recordMessage(m: MessageRecord, outbox?: OutboxFields): Promise<void> {
-    await this.db
-      .insertInto('messages')
-      .values({
-        id: m.id,
-        pool_id: m.poolId,
-        sub: m.sub,
-        channel: m.channel,
-        destination: m.destination,
-        subject: m.subject,
-        body: m.body,
-        purpose: m.purpose,
-        status: m.status,
-        created_at: m.createdAt,
-        attempts: 0,
-        next_attempt_at: outbox?.nextAttemptAt ?? null,
-        claimed_by: null,
-        claimed_until: null,
-        sent_at: null,
-        last_error: null,
-        expires_at: outbox?.expiresAt ?? null,
-        redacted_subject: outbox?.redactedSubject ?? null,
-        redacted_body: outbox?.redactedBody ?? null,
-      })
-      .execute();
+    await insertMessage.execute(this.db, {
+      id: m.id,
+      pool_id: m.poolId,
+      sub: m.sub,
+      channel: m.channel,
+      destination: m.destination,
+      subject: m.subject,
+      body: m.body,
+      purpose: m.purpose,
+      status: m.status,
+      created_at: m.createdAt,
+      attempts: 0,
+      next_attempt_at: outbox?.nextAttemptAt ?? null,
+      claimed_by: null,
+      claimed_until: null,
+      sent_at: null,
+      last_error: null,
+      expires_at: outbox?.expiresAt ?? null,
+      redacted_subject: outbox?.redactedSubject ?? null,
+      redacted_body: outbox?.redactedBody ?? null,
+    });
   }
 
   /** Messages oldest first, optionally for one destination and channel. */
@@ -256,10 +265,18 @@ export class MessageRepository {
    * log into the database (whose freed space is zeroed, see sqlite/open.ts) and empties it.
    * PostgreSQL keeps old row versions until VACUUM reuses their space; there is no statement
    * that forces that, so this does nothing there.
+   *
+   * A checkpoint already running (the background checkpointer, sqlite/checkpointer.ts, or
+   * another process) makes this one answer busy without doing anything, so it is retried
+   * until it has truncated the log.
    */
   async scrubJournal(): Promise<void> {
     if (!(this.db.getExecutor().adapter instanceof SqliteAdapter) || this.db.isTransaction) return;
-    await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(this.db);
+    for (let attempt = 0; attempt < SCRUB_ATTEMPTS; attempt++) {
+      const { rows } = await sql<{ busy: number }>`PRAGMA wal_checkpoint(TRUNCATE)`.execute(this.db);
+      if (Number(rows[0]?.busy ?? 0) === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, SCRUB_RETRY_MS));
+    }
   }
 
   /**

@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { toNullableNumber, toNumber } from './util.js';
+import { prepare } from './prepared.js';
 
 export interface SigningKeyRecord {
   kid: string;
@@ -105,25 +106,26 @@ function toKey(row: Database['signing_keys']): SigningKeyRecord {
   };
 }
 
+const TOKEN_COLUMNS = ['id', 'token_hash', 'pool_id', 'client_id', 'sub', 'auth_time', 'created_at', 'user_valid_after', 'expires_at', 'revoked_at'] as const;
+// Every sign-in writes one (prepared.ts).
+const insertToken = prepare(TOKEN_COLUMNS, (db, row: Pick<Database['refresh_tokens'], (typeof TOKEN_COLUMNS)[number]>) => db.insertInto('refresh_tokens').values(row));
+
 export class RefreshTokenRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async addToken(token: RefreshTokenRecord): Promise<void> {
-    await this.db
-      .insertInto('refresh_tokens')
-      .values({
-        id: token.id,
-        token_hash: token.tokenHash,
-        pool_id: token.poolId,
-        client_id: token.clientId,
-        sub: token.sub,
-        auth_time: token.authTime,
-        created_at: token.createdAt,
-        user_valid_after: token.userValidAfter,
-        expires_at: token.expiresAt,
-        revoked_at: token.revokedAt,
-      })
-      .execute();
+    await insertToken.execute(this.db, {
+      id: token.id,
+      token_hash: token.tokenHash,
+      pool_id: token.poolId,
+      client_id: token.clientId,
+      sub: token.sub,
+      auth_time: token.authTime,
+      created_at: token.createdAt,
+      user_valid_after: token.userValidAfter,
+      expires_at: token.expiresAt,
+      revoked_at: token.revokedAt,
+    });
   }
 
   async findByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined> {

@@ -6,6 +6,7 @@ import { isUniqueViolation, parseJson, toNullableNumber, toNumber } from './util
 import { inTransaction } from './tx.js';
 // The attributes ListUsers can filter on are copied into user_search.
 import { SEARCHABLE_NAMES } from '../domain/userFilter.js';
+import { prepare } from './prepared.js';
 
 type Row = Database['users'];
 
@@ -90,6 +91,20 @@ export interface BulkCreateResult {
   /** sub -> 'username' or the alias kind another user already holds. */
   refused: Map<string, string>;
 }
+
+// The lookups every sign-in and reset starts with (prepared.ts).
+const byUsername = prepare(['poolId', 'usernameKey'], (db, p: { poolId: string; usernameKey: string }) =>
+  db.selectFrom('users').selectAll().where('pool_id', '=', p.poolId).where('username_key', '=', p.usernameKey),
+);
+const byAlias = prepare(['poolId', 'kind', 'valueKey'], (db, p: { poolId: string; kind: string; valueKey: string }) =>
+  db
+    .selectFrom('user_aliases')
+    .innerJoin('users', 'users.sub', 'user_aliases.sub')
+    .selectAll('users')
+    .where('user_aliases.pool_id', '=', p.poolId)
+    .where('user_aliases.kind', '=', p.kind)
+    .where('user_aliases.value_key', '=', p.valueKey),
+);
 
 export class UserRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -257,12 +272,7 @@ export class UserRepository {
   }
 
   async findUserByUsername(poolId: string, usernameKey: string): Promise<UserRecord | undefined> {
-    const row = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('pool_id', '=', poolId)
-      .where('username_key', '=', usernameKey)
-      .executeTakeFirst();
+    const row = await byUsername.first(this.db, { poolId, usernameKey });
     return row && toRecord(row);
   }
 
@@ -272,14 +282,7 @@ export class UserRepository {
   }
 
   async findUserByAlias(poolId: string, kind: string, valueKey: string): Promise<UserRecord | undefined> {
-    const row = await this.db
-      .selectFrom('user_aliases')
-      .innerJoin('users', 'users.sub', 'user_aliases.sub')
-      .selectAll('users')
-      .where('user_aliases.pool_id', '=', poolId)
-      .where('user_aliases.kind', '=', kind)
-      .where('user_aliases.value_key', '=', valueKey)
-      .executeTakeFirst();
+    const row = await byAlias.first(this.db, { poolId, kind, valueKey });
     return row && toRecord(row);
   }
 

@@ -40,36 +40,46 @@ onEachDatabase('one-time codes', (h) => {
     await h.store.codes.issueCode(second);
     assert.equal((await h.store.codes.latestCode(user.sub, 'reset'))!.id, second.id);
     assert.equal((await h.store.codes.latestCode(user.sub, 'verify:email'))!.id, verify.id);
-    assert.deepEqual(await h.store.codes.countAttempt(code.id, 5, T0), { kind: 'consumed' }, 'a superseded code counts as used');
+    const counted = await h.store.codes.countLiveAttempt(user.sub, 'reset', 5, T0 + 1000);
+    assert.equal(counted.kind === 'counted' && counted.codeId, second.id, 'a guess is counted against the live code, never a superseded one');
     const dead = await h.store.codes.deadCodesSince(user.sub, 'reset', T0);
     assert.deepEqual(dead.map((c) => c.id), [code.id]);
     assert.equal(dead[0]!.supersededAt, T0 + 1000);
   });
 
-  test('countAttempt counts up to the cap and returns the MAC each time, then says exhausted', async () => {
+  test('countLiveAttempt counts up to the cap and returns the MAC each time, then says exhausted', async () => {
     const { code } = await userWithCode(h.store);
     for (let i = 1; i <= 3; i++) {
-      assert.deepEqual(await h.store.codes.countAttempt(code.id, 3, T0 + 1), { kind: 'counted', attempts: i, mac: code.mac, keyId: 'k1' });
+      assert.deepEqual(await h.store.codes.countLiveAttempt(code.sub, 'reset', 3, T0 + 1), {
+        kind: 'counted',
+        codeId: code.id,
+        attempts: i,
+        mac: code.mac,
+        keyId: 'k1',
+        attribute: null,
+        sentTo: null,
+      });
     }
-    assert.deepEqual(await h.store.codes.countAttempt(code.id, 3, T0 + 1), { kind: 'exhausted' });
+    assert.deepEqual(await h.store.codes.countLiveAttempt(code.sub, 'reset', 3, T0 + 1), { kind: 'exhausted' });
     assert.equal((await h.store.codes.latestCode(code.sub, 'reset'))!.attempts, 3, 'refused attempts do not count');
   });
 
-  test('countAttempt: expired at its expiry instant, missing for an unknown id, consumed after use', async () => {
+  test('countLiveAttempt: expired at its expiry instant, missing with no code, consumed after use', async () => {
     const { code } = await userWithCode(h.store);
-    assert.equal((await h.store.codes.countAttempt(code.id, 5, code.expiresAt - 1)).kind, 'counted');
-    assert.deepEqual(await h.store.codes.countAttempt(code.id, 5, code.expiresAt), { kind: 'expired' });
-    assert.deepEqual(await h.store.codes.countAttempt(randomUUID(), 5, T0), { kind: 'missing' });
+    assert.equal((await h.store.codes.countLiveAttempt(code.sub, 'reset', 5, code.expiresAt - 1)).kind, 'counted');
+    assert.deepEqual(await h.store.codes.countLiveAttempt(code.sub, 'reset', 5, code.expiresAt), { kind: 'expired' });
+    assert.deepEqual(await h.store.codes.countLiveAttempt(code.sub, 'verify:email', 5, T0), { kind: 'missing' }, 'another purpose has no code');
+    assert.deepEqual(await h.store.codes.countLiveAttempt(randomUUID(), 'reset', 5, T0), { kind: 'missing' });
     const { code: used } = await userWithCode(h.store);
     assert.equal(await h.store.codes.consumeCode(used.id, T0 + 5), true);
-    assert.deepEqual(await h.store.codes.countAttempt(used.id, 5, T0 + 6), { kind: 'consumed' });
+    assert.deepEqual(await h.store.codes.countLiveAttempt(used.sub, 'reset', 5, T0 + 6), { kind: 'consumed' });
     assert.equal((await h.store.codes.latestCode(used.sub, 'reset'))!.consumedAt, T0 + 5);
   });
 
   test('200 concurrent attempts on two connections: exactly the cap is counted', async () => {
     const { code } = await userWithCode(h.store);
     const other = await h.openAnother();
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? other : h.store).codes.countAttempt(code.id, 5, T0 + 1)));
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? other : h.store).codes.countLiveAttempt(code.sub, 'reset', 5, T0 + 1)));
     const counted = results.filter((r) => r.kind === 'counted');
     assert.equal(counted.length, 5);
     assert.deepEqual(counted.map((r) => (r.kind === 'counted' ? r.attempts : 0)).sort(), [1, 2, 3, 4, 5]);
@@ -123,10 +133,16 @@ onEachDatabase('one-time codes', (h) => {
       // The same creation time on every one, as two nodes can stamp within one millisecond.
       const codes = Array.from({ length: 20 }, () => codeFor(pool.id, user.sub, 'reset', T0 + 500));
       await Promise.all(codes.map((c, i) => (i % 2 ? other : h.store).codes.issueCode(c)));
-      const live = [];
-      for (const c of codes) if ((await h.store.codes.countAttempt(c.id, 5, T0 + 600)).kind === 'counted') live.push(c.id);
+      const live = await h.store.db
+        .selectFrom('one_time_codes')
+        .select('id')
+        .where('sub', '=', user.sub)
+        .where('purpose', '=', 'reset')
+        .where('consumed_at', 'is', null)
+        .where('superseded_at', 'is', null)
+        .execute();
       assert.equal(live.length, 1, `round ${round}: live codes ${live.length}`);
-      assert.equal((await h.store.codes.latestCode(user.sub, 'reset'))!.id, live[0]);
+      assert.equal((await h.store.codes.latestCode(user.sub, 'reset'))!.id, live[0]!.id);
     }
   });
 
@@ -135,15 +151,17 @@ onEachDatabase('one-time codes', (h) => {
     const verify = codeFor(pool.id, user.sub, 'verify:email');
     await h.store.codes.issueCode(verify);
     assert.equal(await h.store.codes.invalidateCodes(user.sub, T0 + 1, 'verify:email'), 1);
-    assert.equal((await h.store.codes.countAttempt(code.id, 5, T0 + 2)).kind, 'counted');
+    const counted = await h.store.codes.countLiveAttempt(user.sub, 'reset', 5, T0 + 2);
+    assert.equal(counted.kind === 'counted' && counted.codeId, code.id);
     assert.equal(await h.store.codes.invalidateCodes(user.sub, T0 + 3), 1);
-    assert.deepEqual(await h.store.codes.countAttempt(code.id, 5, T0 + 4), { kind: 'consumed' });
+    assert.deepEqual(await h.store.codes.countLiveAttempt(user.sub, 'reset', 5, T0 + 4), { kind: 'missing' }, 'no live code is left to guess');
     assert.equal(await h.store.codes.invalidateCodes(user.sub, T0 + 5), 0);
   });
 
   test('a user deleted takes its codes along', async () => {
     const { user, code } = await userWithCode(h.store);
     await h.store.users.deleteUser(user.sub);
-    assert.deepEqual(await h.store.codes.countAttempt(code.id, 5, T0), { kind: 'missing' });
+    assert.deepEqual(await h.store.codes.countLiveAttempt(user.sub, code.purpose, 5, T0), { kind: 'missing' });
+    assert.equal(await h.store.codes.latestCode(user.sub, code.purpose), undefined);
   });
 });

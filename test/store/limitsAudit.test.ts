@@ -52,11 +52,23 @@ onEachDatabase('rate limits', (h) => {
     assert.equal(await h.store.limits.peek(b, MINUTE_WINDOW, T0), 1);
   });
 
-  test('hitAll counts several keys in one transaction, totals in order', async () => {
+  test('hitAll counts several keys in one statement, totals over each window in order', async () => {
     const pool = `rate:${randomUUID()}`;
     const id = `id:${randomUUID()}`;
+    await h.store.limits.hit(id, MINUTE_WINDOW, T0 - 20_000);
     await h.store.limits.hit(id, MINUTE_WINDOW, T0);
-    assert.deepEqual(await h.store.limits.hitAll([{ key: pool, window: SECOND_WINDOW }, { key: id, window: MINUTE_WINDOW }], T0), [1, 2]);
+    assert.deepEqual(await h.store.limits.hitAll([{ key: pool, window: SECOND_WINDOW }, { key: id, window: MINUTE_WINDOW }], T0), [1, 3]);
+    assert.deepEqual(await h.store.limits.hitAll([{ key: id, window: MINUTE_WINDOW, by: 2 }, { key: pool, window: SECOND_WINDOW }], T0 + 1), [5, 2]);
+    assert.deepEqual(await h.store.limits.hitAll([{ key: id, window: MINUTE_WINDOW }, { key: id, window: MINUTE_WINDOW }], T0 + 2), [7, 7], 'a key named twice is counted twice, once');
+  });
+
+  test('add counts without reading; peekAll reads several windows at once', async () => {
+    const hour = `h:${randomUUID()}`;
+    const second = `s:${randomUUID()}`;
+    await h.store.limits.add([{ key: hour, window: MINUTE_WINDOW }, { key: second, window: SECOND_WINDOW }], T0);
+    await h.store.limits.add([{ key: hour, window: MINUTE_WINDOW, by: 4 }], T0 + 30_000);
+    assert.deepEqual(await h.store.limits.peekAll([{ key: second, window: SECOND_WINDOW }, { key: hour, window: MINUTE_WINDOW }, { key: 'none', window: MINUTE_WINDOW }], T0 + 30_000), [0, 5, 0]);
+    assert.deepEqual(await h.store.limits.peekAll([{ key: hour, window: MINUTE_WINDOW }, { key: second, window: SECOND_WINDOW }], T0 + 500), [1, 1]);
   });
 
   test('prune drops only buckets no window can see', async () => {

@@ -86,6 +86,14 @@ onEachDatabase('clients', (h) => {
     assert.equal(await h.store.clients.findPoolClient('us-east-1_other', client.id), undefined);
   });
 
+  test('findClientWithPool reads the client and its pool in one, as each is stored', async () => {
+    const pool = await storedPool(h.store);
+    const client = clientRecord(pool.id, { secret: null, settings: { PreventUserExistenceErrors: 'ENABLED' }, createdAt: T0, updatedAt: T0 + 1 });
+    await h.store.clients.createClient(client);
+    assert.deepEqual(await h.store.clients.findClientWithPool(client.id), { client, pool: await h.store.pools.findPool(pool.id) });
+    assert.equal(await h.store.clients.findClientWithPool('no-such-client'), undefined);
+  });
+
   test('a duplicate client id is a StoreConflict', async () => {
     const pool = await storedPool(h.store);
     const client = clientRecord(pool.id);

@@ -18,14 +18,18 @@ export type CodeCheck =
   | { kind: 'mismatch' };
 
 export async function checkCode(ctx: OperationContext, pool: Pool, user: UserRecord, purpose: string, code: string): Promise<CodeCheck> {
-  const current = await ctx.store.codes.latestCode(user.sub, purpose);
-  if (!current) return { kind: 'none' };
-  if (current.consumedAt !== null) return { kind: 'expired' };
-  const attempt = await ctx.store.codes.countAttempt(current.id, ctx.config.reset.maxAttemptsPerCode, ctx.clock.now());
-  if (attempt.kind === 'exhausted') return { kind: 'exhausted' };
-  if (attempt.kind !== 'counted') return { kind: 'expired' };
+  const attempt = await ctx.store.codes.countLiveAttempt(user.sub, purpose, ctx.config.reset.maxAttemptsPerCode, ctx.clock.now());
+  switch (attempt.kind) {
+    case 'missing':
+      return { kind: 'none' };
+    case 'exhausted':
+      return { kind: 'exhausted' };
+    case 'consumed':
+    case 'expired':
+      return { kind: 'expired' };
+  }
   ctx.counters.codeComparisons++;
   const key = ctx.codeKeys.find(attempt.keyId);
-  const ok = key !== undefined && macEquals(codeMac(key, purpose, pool.id, user.sub, current.id, code), attempt.mac);
-  return ok ? { kind: 'ok', codeId: current.id, attribute: current.attribute, sentTo: current.sentTo } : { kind: 'mismatch' };
+  const ok = key !== undefined && macEquals(codeMac(key, purpose, pool.id, user.sub, attempt.codeId, code), attempt.mac);
+  return ok ? { kind: 'ok', codeId: attempt.codeId, attribute: attempt.attribute, sentTo: attempt.sentTo } : { kind: 'mismatch' };
 }

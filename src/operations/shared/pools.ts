@@ -35,11 +35,9 @@ export async function loadPoolClient(ctx: OperationContext, poolId: string, clie
 
 /** A client named alone (the unauthenticated operations), with the pool it belongs to. */
 export async function loadClient(ctx: OperationContext, clientId: string): Promise<{ client: Client; pool: Pool }> {
-  const client = await ctx.store.clients.findClient(clientId);
-  if (!client) throw new ResourceNotFoundException(`User pool client ${clientId} does not exist.`);
-  const pool = await ctx.store.pools.findPool(client.poolId);
-  if (!pool) throw new ResourceNotFoundException(`User pool client ${clientId} does not exist.`);
-  return { client: client as Client, pool: pool as Pool };
+  const found = await ctx.store.clients.findClientWithPool(clientId);
+  if (!found) throw new ResourceNotFoundException(`User pool client ${clientId} does not exist.`);
+  return { client: found.client as Client, pool: found.pool as Pool };
 }
 
 export function poolArn(region: string, poolId: string): string {

@@ -6,6 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Database } from '../schema.js';
 import { isUniqueViolation } from '../util.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 
 /** Most distinct statements the cache keeps; the store issues a few dozen shapes. */
 const STATEMENT_CACHE_SIZE = 256;
@@ -15,10 +16,13 @@ const STATEMENT_CACHE_SIZE = 256;
  * every query anew, and parsing SQL was a sixth of the request path's CPU. Reuse is safe:
  * kysely runs one query at a time on the connection and never leaves a statement iterating.
  */
-function withStatementCache(db: BetterSqlite3.Database): SqliteDatabase {
+function withStatementCache(db: BetterSqlite3.Database, checkpointer: Checkpointer): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
   return {
-    close: () => db.close(),
+    close: () => {
+      checkpointer.stop();
+      db.close();
+    },
     prepare(sql: string): SqliteStatement {
       let stmt = cache.get(sql);
       if (!stmt) {
@@ -48,8 +52,10 @@ export function openSqlite(dataDir: string, onError?: (err: unknown) => void): K
   // Freed space is zeroed, not left holding old row text: a message's code is overwritten by
   // its redacted copy once delivered (store/messages.ts), and must not linger in a free slot.
   sqlite.pragma('secure_delete = ON');
+  // A log that grew under load is cut back to this size once checkpointed, not kept at its peak.
+  sqlite.pragma('journal_size_limit = 67108864');
   return new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite, startCheckpointer(sqlite, file)) }),
     log: (event) => {
       if (event.level === 'error' && !isUniqueViolation(event.error)) onError?.(event.error);
     },
