@@ -100,12 +100,12 @@ onEachDatabase('rate limits', (h) => {
     for (let u = 0; u < 4; u++) assert.equal(await h.store.limits.peek(`user:${u}:${shared}`, MINUTE_WINDOW, T0), 10);
   });
 
-  test('the one-bucket (per-pool rate) row is counted last whatever the order asked: no crosswise wait, totals in the order asked', async () => {
+  test('keys asked in either order (the per-pool rate row first or last): no crosswise wait, totals in the order asked', async () => {
     const shared = `pool:${randomUUID()}`;
     const user = `user:${randomUUID()}`;
     const other = await h.openAnother();
-    // Half the callers name the pool's row first, half last: taken in the asked order, two
-    // transactions could each hold one row and wait for the other's.
+    // Half the callers name the pool's row first, half last: locked in the asked order, two
+    // statements could each hold one row and wait for the other's.
     const results = await Promise.all(
       Array.from({ length: 40 }, (_, i) => {
         const hits = [{ key: shared, window: SECOND_WINDOW }, { key: user, window: MINUTE_WINDOW }];
