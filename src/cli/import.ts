@@ -29,6 +29,8 @@ const FINISHED = new Set(['Succeeded', 'Failed', 'Stopped', 'Expired']);
 /** Cognito requires a CloudWatch Logs role; here the log is served by the server itself. */
 const DEFAULT_ROLE = 'arn:aws:iam::000000000000:role/userpool-import';
 const FAILURES_SHOWN = 10;
+/** Cognito's limit on an import file. */
+const MAX_FILE_BYTES = 100 * 1024 * 1024;
 
 /** The first record of the file: its header. */
 async function readHeader(file: string): Promise<string[]> {
@@ -59,9 +61,11 @@ async function upload(url: string, file: string, onRows: (rows: number) => void)
   const target = new URL(url);
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const req = send(target, { method: 'PUT', headers: { 'content-length': String(size), 'content-type': 'text/csv' } });
-  const answered = new Promise<IncomingMessage>((resolve, reject) => {
+  // The answer, or undefined when the connection closed without one (the pipeline below
+  // then holds the error).
+  const answered = new Promise<IncomingMessage | undefined>((resolve) => {
     req.once('response', resolve);
-    req.once('error', reject);
+    req.once('close', () => resolve(undefined));
   });
   const reader = new CsvReader();
   const decoder = new TextDecoder('utf-8');
@@ -79,12 +83,18 @@ async function upload(url: string, file: string, onRows: (rows: number) => void)
       onRows(-1);
     }
   });
-  await pipeline(source, req);
-  if (counting) {
+  // A refusal (an expired URL, a file too large) may come before the whole file is sent, and
+  // the server then closes the connection: the answer is what to report, not the broken pipe.
+  const sent = await pipeline(source, req).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  if (sent === undefined && counting) {
     for (const record of reader.end()) if (!isBlank(record)) rows++;
     onRows(rows);
   }
   const res = await answered;
+  if (!res) throw sent ?? new Error('the upload got no answer');
   let body = '';
   for await (const piece of res) body += (piece as Buffer).toString();
   if (res.statusCode !== 200) {
@@ -116,11 +126,15 @@ function summary(job: UserImportJobType): string {
 async function runImport(client: CognitoIdentityProviderClient, file: string, opts: ImportOptions): Promise<void> {
   const pollMs = Number(opts.pollMs);
   if (!Number.isInteger(pollMs) || pollMs < 50) throw new UsageError('--poll-ms takes a whole number of milliseconds, at least 50');
+  let size;
   try {
-    if (!statSync(file).isFile()) throw new Error('not a file');
+    const st = statSync(file);
+    if (!st.isFile()) throw new Error('not a file');
+    size = st.size;
   } catch (err) {
     throw new UnavailableError(`cannot read ${file}: ${(err as Error).message}`);
   }
+  if (size > MAX_FILE_BYTES) throw new UsageError(`${file} is larger than 100 MiB, the most one import job takes: split it`);
   const jobName = (opts.jobName ?? basename(file).replace(/[^\w\s+=,.@-]/g, '_')).slice(0, 128) || 'import';
 
   const { CSVHeader = [] } = await client.send(new GetCSVHeaderCommand({ UserPoolId: opts.pool }));

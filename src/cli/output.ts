@@ -2,6 +2,12 @@
 // people, JSON (the Cognito wire shapes, dates as ISO strings) for scripts.
 import type { AttributeType } from '@aws-sdk/client-cognito-identity-provider';
 
+// `userpool users list | head`: the reader went away; stop quietly, as other tools do.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? 0);
+});
+
 export type Cell = string | number | boolean | Date | undefined | null;
 
 function text(c: Cell): string {

@@ -2,7 +2,7 @@
 // real server, the CSV going over the wire to the job's upload URL, users coming back out.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import {
@@ -140,6 +140,14 @@ describe('userpool import', () => {
     const missing = await userpool(['import', join(dir, 'nope.csv'), '--pool', pool], env);
     assert.equal(missing.code, 3);
     assert.match(missing.stderr, /^userpool import: cannot read .*nope\.csv: /);
+    // Past Cognito's 100 MiB limit: refused before a job is made (a sparse file, nothing read).
+    const big = csvFile('big.csv', ['cognito:username,email,email_verified']);
+    truncateSync(big, 100 * 1024 * 1024 + 1);
+    const tooBig = await userpool(['import', big, '--pool', pool], env);
+    assert.equal(tooBig.code, 2);
+    assert.match(tooBig.stderr, /big\.csv is larger than 100 MiB/);
+    const jobs = (await server.client.send(new ListUserImportJobsCommand({ UserPoolId: pool, MaxResults: 60 }))).UserImportJobs ?? [];
+    assert.equal(jobs.length, before.length, 'no job was made for a refused file');
     const usage = await userpool(['import', '--pool', pool], env);
     assert.equal(usage.code, 2);
   });
