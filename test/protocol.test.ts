@@ -8,7 +8,7 @@ import {
   CreateUserPoolCommand,
   DescribeUserPoolCommand,
   InvalidParameterException,
-  StartUserImportJobCommand,
+  CreateIdentityProviderCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { rawCall, startTestServer, type TestServer } from './helpers/server.js';
 import { operationFacts } from '../src/protocol/validate.js';
@@ -24,7 +24,7 @@ const DEV_AUTH = {
     'ab'.repeat(32),
 };
 /** An operation of the model that no task implements soon (user import jobs need S3). */
-const UNIMPLEMENTED = 'StartUserImportJob';
+const UNIMPLEMENTED = 'CreateIdentityProvider';
 
 type Raw = Awaited<ReturnType<typeof rawCall>>;
 
@@ -170,7 +170,7 @@ describe('routing', () => {
   test('a model operation userpool does not implement is an UnknownOperationException', async () => {
     assert.ok(operationFacts(UNIMPLEMENTED), `${UNIMPLEMENTED} is in the model`);
     assert.equal(operations[UNIMPLEMENTED], undefined);
-    const res = await rawCall(server.url, T + UNIMPLEMENTED, JSON.stringify({ UserPoolId: 'us-east-1_abc', JobId: 'import-abcdefghij' }), DEV_AUTH);
+    const res = await rawCall(server.url, T + UNIMPLEMENTED, JSON.stringify({ UserPoolId: 'us-east-1_abc', ProviderName: 'corp', ProviderType: 'OIDC', ProviderDetails: {} }), DEV_AUTH);
     assertError(res, 'UnknownOperationException', `userpool does not implement ${UNIMPLEMENTED} yet`);
   });
 
@@ -249,7 +249,7 @@ describe('validation errors', () => {
 
   test('protocol errors reach the SDK by name', async () => {
     await assert.rejects(
-      server.client.send(new StartUserImportJobCommand({ UserPoolId: 'us-east-1_abc', JobId: 'import-abcdefghij' })),
+      server.client.send(new CreateIdentityProviderCommand({ UserPoolId: 'us-east-1_abc', ProviderName: 'corp', ProviderType: 'OIDC', ProviderDetails: {} })),
       (err: unknown) => {
         assert.ok(err instanceof CognitoIdentityProviderServiceException, String(err));
         assert.equal(err.name, 'UnknownOperationException');

@@ -2,6 +2,7 @@ import type { UpdateUserPoolRequest, UpdateUserPoolResponse } from '@aws-sdk/cli
 import type { OperationContext } from './context.js';
 import { ConcurrentModificationException } from './exceptions.js';
 import { changePool } from './shared/poolChanges.js';
+import { refuseWhileImporting } from './shared/pools.js';
 import { updatedPoolSettings } from './shared/poolDefaults.js';
 
 /**
@@ -9,6 +10,7 @@ import { updatedPoolSettings } from './shared/poolDefaults.js';
  * returns to its default; callers send the whole configuration they want.
  */
 export async function updateUserPool(ctx: OperationContext, input: UpdateUserPoolRequest): Promise<UpdateUserPoolResponse> {
+  await refuseWhileImporting(ctx, input.UserPoolId!);
   await changePool(
     ctx,
     input.UserPoolId!,

@@ -104,6 +104,18 @@ export class ImportJobRepository {
     return row && toRecord(row);
   }
 
+  /** Whether a job of the pool has been started and has not ended (Pending, InProgress, Stopping). */
+  async hasRunningJob(poolId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('import_jobs')
+      .select('id')
+      .where('pool_id', '=', poolId)
+      .where('status', 'in', ['Pending', 'InProgress', 'Stopping'])
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** A pool's jobs oldest first, from after the given position (keyset: created_at, id). */
   async listJobs(poolId: string, limit: number, after?: { createdAt: number; id: string }): Promise<ImportJobRecord[]> {
     let q = this.db.selectFrom('import_jobs').selectAll().where('pool_id', '=', poolId).orderBy('created_at').orderBy('id').limit(limit);

@@ -18,6 +18,8 @@ export interface DatabaseSettings {
 export interface OpenOptions {
   /** Called on each failed statement or connection attempt (the store-errors metric). */
   onError?: (err: unknown) => void;
+  /** SQLite: checkpoint from a worker thread (sqlite/checkpointer.ts); for a long-lived store. */
+  backgroundCheckpoints?: boolean;
 }
 
 /** Opens the database without migrating it. */
@@ -30,7 +32,7 @@ export function openDatabase(settings: DatabaseSettings, options: OpenOptions = 
     });
   }
   mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
-  return openSqlite(settings.dataDir, options.onError);
+  return openSqlite(settings.dataDir, options.onError, options.backgroundCheckpoints);
 }
 
 /**
@@ -74,5 +76,5 @@ export async function pingDatabase(db: Kysely<Database>): Promise<void> {
 /** Migrates, then opens the Store the server uses. */
 export async function openStoreFrom(settings: DatabaseSettings, options: OpenOptions = {}): Promise<Store> {
   await migrateDatabase(settings);
-  return new Store(openDatabase(settings, options));
+  return new Store(openDatabase(settings, { backgroundCheckpoints: true, ...options }));
 }

@@ -13,6 +13,11 @@ import {
   ResourceNotFoundException,
   StartUserImportJobCommand,
   StopUserImportJobCommand,
+  AddCustomAttributesCommand,
+  DeleteUserPoolCommand,
+  DescribeUserPoolCommand,
+  UpdateUserPoolCommand,
+  UserImportInProgressException,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { sdkClient, startTestServer, type TestServer } from '../helpers/server.js';
@@ -149,6 +154,18 @@ suite('stopping', () => {
     const job = await createJob(server.client, id);
     assert.equal((await upload(job.PreSignedUrl!, manyUsers(total, 'stop'))).status, 200);
     await server.client.send(new StartUserImportJobCommand({ UserPoolId: id, JobId: job.JobId! }));
+    // While it runs, the pool's schema and the pool itself stay as the job found them.
+    const busy = `A user import job is in progress for user pool ${id}.`;
+    await rejects(server.client.send(new UpdateUserPoolCommand({ UserPoolId: id, AutoVerifiedAttributes: ['email'], UserPoolTags: { t: '1' } })), UserImportInProgressException, busy);
+    await rejects(
+      server.client.send(new AddCustomAttributesCommand({ UserPoolId: id, CustomAttributes: [{ Name: 'team', AttributeDataType: 'String' }] })),
+      UserImportInProgressException,
+      busy,
+    );
+    await rejects(server.client.send(new DeleteUserPoolCommand({ UserPoolId: id })), UserImportInProgressException, busy);
+    const unchanged = (await server.client.send(new DescribeUserPoolCommand({ UserPoolId: id }))).UserPool!;
+    assert.equal(unchanged.SchemaAttributes!.some((a) => a.Name === 'custom:team'), false);
+    assert.equal(unchanged.UserPoolTags?.t, undefined);
     const stopping = await server.client.send(new StopUserImportJobCommand({ UserPoolId: id, JobId: job.JobId! }));
     assert.equal(stopping.UserImportJob!.Status, 'Stopping');
     const done = await waitForEnd(server.client, id, job.JobId!);
@@ -157,6 +174,9 @@ suite('stopping', () => {
     assert.ok(done.ImportedUsers! < total, `stopped before the end (${done.ImportedUsers} imported)`);
     assert.equal(done.ImportedUsers! + done.FailedUsers! + done.SkippedUsers!, total);
     assert.equal(await countUsers(server.client, id), done.ImportedUsers);
+    // Ended: the pool can change again.
+    await server.client.send(new AddCustomAttributesCommand({ UserPoolId: id, CustomAttributes: [{ Name: 'team', AttributeDataType: 'String' }] }));
+    await server.client.send(new DeleteUserPoolCommand({ UserPoolId: id }));
   });
 });
 

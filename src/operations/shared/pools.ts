@@ -3,7 +3,7 @@
 // and UpdateUserPool are given is what DescribeUserPool returns.
 import type { UserPoolClientType, UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
 import type { OperationContext } from '../context.js';
-import { ResourceNotFoundException } from '../exceptions.js';
+import { ResourceNotFoundException, UserImportInProgressException } from '../exceptions.js';
 import type { ClientRecord, PoolRecord } from '../../store/records.js';
 
 /** The stored part of a pool: everything DescribeUserPool returns except computed fields. */
@@ -47,4 +47,14 @@ export function poolArn(region: string, poolId: string): string {
 
 export function regionOfPool(poolId: string): string {
   return poolId.split('_')[0] ?? 'us-east-1';
+}
+
+/**
+ * Refuses a change to the pool's schema or existence while an import job runs: its rows are
+ * checked against the schema the job started with, and its users must have a pool to go to.
+ */
+export async function refuseWhileImporting(ctx: OperationContext, poolId: string): Promise<void> {
+  if (await ctx.store.imports.hasRunningJob(poolId)) {
+    throw new UserImportInProgressException(`A user import job is in progress for user pool ${poolId}.`);
+  }
 }

@@ -19,12 +19,28 @@ const CHECKPOINT_INTERVAL_MS = 100;
 /** SQLite's own default, restored when the worker is gone. */
 const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
 
+/** How long closing the store waits for the worker to close its connection. */
+const STOP_WAIT_MS = 5000;
+
+// `closed` is set (and waited on with Atomics) once the worker's connection is closed, so the
+// store's close returns only when no connection of this process has the file open.
 const WORKER_SOURCE = String.raw`
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 
-const { default: Database } = await import(pathToFileURL(workerData.driver).href);
-const db = new Database(workerData.file);
+const closed = new Int32Array(workerData.closed);
+const done = () => {
+  Atomics.store(closed, 0, 1);
+  Atomics.notify(closed, 0);
+};
+let db;
+try {
+  const { default: Database } = await import(pathToFileURL(workerData.driver).href);
+  db = new Database(workerData.file);
+} catch (err) {
+  done();
+  throw err;
+}
 const timer = setInterval(() => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
@@ -35,13 +51,14 @@ const timer = setInterval(() => {
 parentPort.on('message', () => {
   clearInterval(timer);
   db.close();
+  done();
   parentPort.close();
 });
 `;
 const WORKER_URL = new URL(`data:text/javascript,${encodeURIComponent(WORKER_SOURCE)}`);
 
 export interface Checkpointer {
-  /** Stops the worker (its connection closes); the request connection checkpoints itself again. */
+  /** Stops the worker and returns once its connection is closed. */
   stop(): void;
 }
 
@@ -49,11 +66,12 @@ export function startCheckpointer(db: BetterSqlite3.Database, file: string): Che
   const fallBack = (): void => {
     if (db.open) db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
   };
+  const closed = new Int32Array(new SharedArrayBuffer(4));
   let worker: Worker;
   try {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     // execArgv empty: the worker runs plain JavaScript and needs none of the server's flags.
-    worker = new Worker(WORKER_URL, { workerData: { driver, file, intervalMs: CHECKPOINT_INTERVAL_MS }, execArgv: [] });
+    worker = new Worker(WORKER_URL, { workerData: { driver, file, intervalMs: CHECKPOINT_INTERVAL_MS, closed: closed.buffer }, execArgv: [] });
   } catch {
     return { stop: () => undefined };
   }
@@ -69,6 +87,9 @@ export function startCheckpointer(db: BetterSqlite3.Database, file: string): Che
       if (stopped) return;
       stopped = true;
       worker.postMessage('stop');
+      // Blocks briefly (a checkpoint in progress finishes first): whoever removes or copies
+      // the data directory next must not race the worker's last writes to it.
+      Atomics.wait(closed, 0, 0, STOP_WAIT_MS);
     },
   };
 }

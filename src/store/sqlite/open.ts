@@ -16,11 +16,11 @@ const STATEMENT_CACHE_SIZE = 256;
  * every query anew, and parsing SQL was a sixth of the request path's CPU. Reuse is safe:
  * kysely runs one query at a time on the connection and never leaves a statement iterating.
  */
-function withStatementCache(db: BetterSqlite3.Database, checkpointer: Checkpointer): SqliteDatabase {
+function withStatementCache(db: BetterSqlite3.Database, checkpointer: Checkpointer | undefined): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
   return {
     close: () => {
-      checkpointer.stop();
+      checkpointer?.stop();
       db.close();
     },
     prepare(sql: string): SqliteStatement {
@@ -35,8 +35,12 @@ function withStatementCache(db: BetterSqlite3.Database, checkpointer: Checkpoint
   };
 }
 
-/** `onError` hears of every failed statement except unique-key conflicts (the store-errors metric). */
-export function openSqlite(dataDir: string, onError?: (err: unknown) => void): Kysely<Database> {
+/**
+ * `onError` hears of every failed statement except unique-key conflicts (the store-errors
+ * metric). `backgroundCheckpoints` moves checkpoints to a worker (checkpointer.ts): for the
+ * server's long-lived store, not for a migration or a command that opens and closes at once.
+ */
+export function openSqlite(dataDir: string, onError?: (err: unknown) => void, backgroundCheckpoints = false): Kysely<Database> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, 'userpool.sqlite');
   const sqlite = new BetterSqlite3(file);
@@ -55,7 +59,7 @@ export function openSqlite(dataDir: string, onError?: (err: unknown) => void): K
   // A log that grew under load is cut back to this size once checkpointed, not kept at its peak.
   sqlite.pragma('journal_size_limit = 67108864');
   return new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite, startCheckpointer(sqlite, file)) }),
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite, backgroundCheckpoints ? startCheckpointer(sqlite, file) : undefined) }),
     log: (event) => {
       if (event.level === 'error' && !isUniqueViolation(event.error)) onError?.(event.error);
     },
