@@ -44,5 +44,12 @@ export async function fillUsers(store: Store, poolId: string, from: number, to: 
  * reset; after a bulk import the load is checkpointed, as an import job would do.
  */
 export async function checkpoint(store: Store): Promise<void> {
-  await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(store.db);
+  // Retried while busy: the server's background checkpointer may be mid-checkpoint, and a
+  // filled database must not be left for it to copy during the timed run.
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const { rows } = await sql<{ busy: number }>`PRAGMA wal_checkpoint(TRUNCATE)`.execute(store.db);
+    if (Number(rows[0]?.busy ?? 0) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('the database could not be checkpointed');
 }

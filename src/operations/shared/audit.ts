@@ -1,9 +1,9 @@
 // Audit events for the recovery journey: one per request outcome, never holding a secret.
-import { randomUUID } from 'node:crypto';
 import type { UserContextDataType, AnalyticsMetadataType } from '@aws-sdk/client-cognito-identity-provider';
 import type { OperationContext } from '../context.js';
 import type { Store } from '../../store/store.js';
 import { CognitoException } from '../exceptions.js';
+import { timeOrderedUuid } from '../../crypto/ids.js';
 
 export interface AuditSubject {
   poolId: string;
@@ -44,7 +44,7 @@ export async function recordAudit(
 ): Promise<void> {
   const encoded = subject.userContextData?.EncodedData;
   await store.audit.recordEvent({
-    id: randomUUID(),
+    id: timeOrderedUuid(ctx.clock.now()),
     poolId: subject.poolId,
     sub: subject.sub,
     subjectKey: subject.sub ? null : subject.subjectKey,

@@ -9,6 +9,7 @@ import type { UserRecord } from '../../store/records.js';
 import type { RefreshTokenRecord } from '../../store/tokens.js';
 import type { Store } from '../../store/store.js';
 import { newOpaqueToken, opaqueTokenHash, signJwt } from '../../crypto/jwt.js';
+import { timeOrderedUuid } from '../../crypto/ids.js';
 import { tokenLifetimesSeconds } from './clientSettings.js';
 import { regionOfPool, type Client, type Pool } from './pools.js';
 import { applyCustomization, type TokenCustomization } from './preTokenGeneration.js';
@@ -121,7 +122,7 @@ export async function issueSignInTokens(
   const now = services.clock.now();
   const refreshToken = newOpaqueToken();
   const family: RefreshTokenRecord = {
-    id: randomUUID(),
+    id: timeOrderedUuid(now),
     tokenHash: opaqueTokenHash(refreshToken),
     poolId: pool.id,
     clientId: client.id,

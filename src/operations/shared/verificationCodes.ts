@@ -2,13 +2,13 @@
 // password-reset codes and sign-up confirmation codes. Codes come from the CSPRNG, are stored
 // only as a keyed MAC bound to purpose, pool, user and code id, and supersede the user's
 // earlier code for the same purpose (one live code per user and purpose).
-import { randomUUID } from 'node:crypto';
 import type { OperationContext } from '../context.js';
 import type { Store } from '../../store/store.js';
 import type { UserRecord } from '../../store/records.js';
 import type { Channel } from '../../domain/recovery.js';
 import { renderVerification, type VerificationTemplate } from '../../domain/verification.js';
 import { codeMac, generateCode } from '../../crypto/codes.js';
+import { timeOrderedUuid } from '../../crypto/ids.js';
 import { queueMessage } from '../../delivery/messageLog.js';
 import { confirmLinkUrl } from './confirmLink.js';
 import type { Pool } from './pools.js';
@@ -58,7 +58,7 @@ export async function issueVerificationCode(
 ): Promise<void> {
   const now = ctx.clock.now();
   const code = generateCode(ctx.config.reset.codeLength);
-  const id = randomUUID();
+  const id = timeOrderedUuid(now);
   const key = ctx.codeKeys.current;
   await tx.codes.issueCode({
     id,
